@@ -1,11 +1,40 @@
+// unmix: command-line entry point. Each subcommand lives in its own file and registers itself
+// with CLI11; failures print one line naming what went wrong and exit non-zero.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <exception>
+
+#include "cli/common.hpp"
+#include "unmix/core/error.hpp"
 #include "unmix/version.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"unmix: hyperspectral unmixing"};
+  CLI::App app{"unmix: hyperspectral unmixing with classical solvers and unrolled networks"};
   app.set_version_flag("--version", std::string("unmix ") + unmix::kVersion);
-  CLI11_PARSE(app, argc, argv);
+  app.require_subcommand(1);
+  app.fallthrough();
+  unmix::cli::RegisterSynth(app);
+  unmix::cli::RegisterInfo(app);
+  unmix::cli::RegisterEval(app);
+  unmix::cli::RegisterRun(app, argc, argv);
+  unmix::cli::RegisterEstimateR(app);
+  unmix::cli::RegisterDemo(app, argc, argv);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const unmix::OptionError& e) {
+    fmt::print(stderr, "unmix: invalid option: {}\n", e.what());
+    return 2;
+  } catch (const unmix::Error& e) {
+    fmt::print(stderr, "unmix: error: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "unmix: unexpected error: {}\n", e.what());
+    return 3;
+  }
   return 0;
 }

@@ -1,0 +1,59 @@
+#include "cli/common.hpp"
+
+#include <omp.h>
+
+#include <fmt/format.h>
+
+#include "unmix/core/atomic_file.hpp"
+#include "unmix/core/error.hpp"
+#include "unmix/io/read.hpp"
+
+namespace unmix::cli {
+
+void AddSceneOptions(CLI::App& cmd, SceneArgs& a, bool input_required) {
+  auto* in = cmd.add_option("-i,--input", a.input, "Scene file (.mat, ENVI .hdr/.img, GeoTIFF, any GDAL raster)");
+  if (input_required) in->required();
+  cmd.add_option("--gt", a.gt, "Ground truth: .mat with M and/or A (benchmark layout), endmember CSV, or abundance raster");
+  cmd.add_option("--var", a.var, "Data variable to read from a .mat file when the layout is not recognised");
+  cmd.add_option("--bands", a.bands, "Keep only these bands, 1-based inclusive ranges, e.g. 1-100,120-198");
+  cmd.add_flag("--drop-water-bands", a.drop_water, "Remove the water-vapour absorption bands (needs wavelengths)");
+}
+
+void AddCommonOptions(CLI::App& cmd, CommonArgs& a, bool with_out) {
+  if (with_out) cmd.add_option("-o,--out", a.out, "Output directory (created if missing)");
+  cmd.add_option("--threads", a.threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
+  cmd.add_option("--seed", a.seed, "Random seed");
+  cmd.add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
+  cmd.add_flag("--json", a.json, "Print machine-readable JSON on stdout");
+}
+
+int ApplyThreads(int threads) {
+  if (threads > 0) omp_set_num_threads(threads);
+  return omp_get_max_threads();
+}
+
+io::ReadOptions ReadOptionsOf(const SceneArgs& a) {
+  io::ReadOptions opts;
+  opts.var = a.var;
+  opts.bands = a.bands;
+  opts.remove_water_vapor = a.drop_water;
+  return opts;
+}
+
+Scene LoadScene(const SceneArgs& a) {
+  return io::ReadScene(a.input, ReadOptionsOf(a));
+}
+
+GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& a) {
+  return io::ReadGroundTruth(path, scene, ReadOptionsOf(a));
+}
+
+void Say(const CommonArgs& a, const std::string& text) {
+  if (!a.quiet && !a.json) fmt::print("{}\n", text);
+}
+
+void WriteJson(const std::filesystem::path& path, const nlohmann::json& j) {
+  WriteFileAtomic(path, j.dump(2) + "\n");
+}
+
+}  // namespace unmix::cli

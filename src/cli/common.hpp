@@ -1,0 +1,71 @@
+#pragma once
+// Pieces shared by the `unmix` subcommands: the common option shape, threads, timing, output.
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "unmix/core/scene.hpp"
+#include "unmix/io/read.hpp"
+
+namespace unmix::cli {
+
+// Every command that takes a scene has this shape:
+//   unmix COMMAND --input FILE [--gt FILE] [--endmembers R] [--out DIR]
+struct SceneArgs {
+  std::string input;
+  std::string gt;
+  std::string var;         // force the .mat data variable
+  std::string bands;       // band selection, 1-based ranges "1-3,10"
+  bool drop_water = false; // remove water-vapour absorption bands by wavelength
+};
+
+struct CommonArgs {
+  std::string out;
+  int threads = 0;         // 0: OpenMP default
+  std::uint64_t seed = 0;
+  bool quiet = false;
+  bool json = false;
+};
+
+void AddSceneOptions(CLI::App& cmd, SceneArgs& args, bool input_required = true);
+void AddCommonOptions(CLI::App& cmd, CommonArgs& args, bool with_out = true);
+// Sets the OpenMP thread count when requested; returns the count in force.
+int ApplyThreads(int threads);
+
+io::ReadOptions ReadOptionsOf(const SceneArgs& args);
+Scene LoadScene(const SceneArgs& args);
+// Ground truth (or estimates) for `scene`, with the same band selection as the scene.
+GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& args);
+
+// Prints to stdout unless quiet.
+void Say(const CommonArgs& args, const std::string& text);
+
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+// Writes JSON to a file atomically, pretty-printed.
+void WriteJson(const std::filesystem::path& path, const nlohmann::json& j);
+
+// Subcommand registration.
+void RegisterSynth(CLI::App& app);
+void RegisterInfo(CLI::App& app);
+void RegisterEval(CLI::App& app);
+void RegisterDemo(CLI::App& app, int argc, char** argv);
+void RegisterRun(CLI::App& app, int argc, char** argv);
+void RegisterEstimateR(CLI::App& app);
+
+}  // namespace unmix::cli
