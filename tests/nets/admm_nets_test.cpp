@@ -1,0 +1,148 @@
+#include "unmix/nets/admm_nets.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Eigen/LU>
+#include <cmath>
+
+#include "gradient_check.hpp"
+#include "unmix/core/rng.hpp"
+
+namespace unmix::nets {
+namespace {
+
+MatrixD RandomPositive(Index rows, Index cols, Rng& rng, double lo = 0.05, double hi = 1.0) {
+  MatrixD m(rows, cols);
+  for (Index j = 0; j < cols; ++j)
+    for (Index i = 0; i < rows; ++i) m(i, j) = rng.Uniform(lo, hi);
+  return m;
+}
+
+MatrixD RandomSimplex(Index r, Index n, Rng& rng) {
+  MatrixD x = RandomPositive(r, n, rng, 0.01, 1.0);
+  return x.array().rowwise() / x.colwise().sum().array();
+}
+
+// Perturbs every parameter so tied/untied sets differ and the check is not at a special point.
+void Perturb(AdmmEncoder<double>& enc, Rng& rng, double scale) {
+  auto& p = enc.params();
+  for (auto* m : {&p.wt, &p.bt, &p.theta, &p.eta})
+    for (Index k = 0; k < m->size(); ++k) m->data()[k] *= 1.0 + scale * (rng.Uniform() - 0.5);
+}
+
+// True when no pre-activation lies within `margin` of the relu kink (finite differences would
+// straddle it).
+bool AwayFromKinks(const AdmmEncoder<double>& enc, const MatrixD& y, double margin) {
+  typename AdmmEncoder<double>::Workspace ws;
+  enc.Forward(y, ws);
+  for (const auto& pre : ws.pre)
+    if (pre.cwiseAbs().minCoeff() < margin) return false;
+  return true;
+}
+
+struct Problem {
+  MatrixD a, y, x;
+};
+
+Problem MakeProblem(Index p, Index r, Index n, Rng& rng, double noise = 0.01) {
+  Problem s;
+  s.a = RandomPositive(p, r, rng);
+  s.x = RandomSimplex(r, n, rng);
+  s.y = s.a * s.x;
+  for (Index k = 0; k < s.y.size(); ++k) s.y.data()[k] += noise * rng.Normal();
+  return s;
+}
+
+class AdmmGradient : public ::testing::TestWithParam<std::tuple<bool, int, AdmmPreset>> {};
+
+TEST_P(AdmmGradient, AENetCompositeLossMatchesFiniteDifferences) {
+  const auto [tied, layers, preset] = GetParam();
+  Rng rng(100 + layers * 2 + tied);
+  AdmmNetOptions o;
+  o.layers = layers;
+  o.tied = tied;
+  o.preset = preset;
+  o.lambda = 0.02;  // small threshold: most units active, some not
+  int tries = 0;
+  for (;; ++tries) {
+    ASSERT_LT(tries, 200) << "could not find a point away from the relu kinks";
+    const Problem s = MakeProblem(7, 3, 6, rng);
+    auto enc = MakeAdmmEncoder<double>(o, s.a);
+    Perturb(enc, rng, 0.3);
+    if (!AwayFromKinks(enc, s.y, 1e-4)) continue;
+    // Large AAD/AID weights so all three terms matter in the check.
+    AdmmAENet<double> net(enc, s.y, s.x, CompositeLossWeights{1.0, 0.05, 0.2});
+    const auto r = testing::CheckGradients(net);
+    EXPECT_LT(r.max_rel_error, 1e-6) << r.worst;
+    EXPECT_EQ(r.entries, enc.sets() * (3 * 7 + 3 * 3 + 2));
+    break;
+  }
+}
+
+TEST_P(AdmmGradient, BUNetReconstructionLossMatchesFiniteDifferences) {
+  const auto [tied, layers, preset] = GetParam();
+  Rng rng(200 + layers * 2 + tied);
+  AdmmNetOptions o;
+  o.layers = layers;
+  o.tied = tied;
+  o.preset = preset;
+  o.lambda = 0.02;
+  for (int tries = 0;; ++tries) {
+    ASSERT_LT(tries, 200);
+    const Problem s = MakeProblem(7, 3, 6, rng);
+    auto enc = MakeAdmmEncoder<double>(o, s.a);
+    Perturb(enc, rng, 0.3);
+    if (!AwayFromKinks(enc, s.y, 1e-4)) continue;
+    // Decoder bounds wide enough that the projection does not touch the random decoder.
+    AdmmBUNet<double> net(enc, RandomPositive(7, 3, rng), s.y, 0.0, 10.0);
+    const auto r = testing::CheckGradients(net);
+    EXPECT_LT(r.max_rel_error, 1e-6) << r.worst;
+    break;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(TiedUntiedLayersPresets, AdmmGradient,
+                         ::testing::Combine(::testing::Bool(), ::testing::Values(1, 2, 3),
+                                            ::testing::Values(AdmmPreset::kPaper, AdmmPreset::kAuthorsCode)));
+
+TEST(AdmmEncoder, UntrainedEqualsAdmmIterations) {
+  // A plain transcription of eqs. (4)-(6) from z = d = 0, against the encoder's forward pass.
+  Rng rng(3);
+  const Problem s = MakeProblem(20, 4, 30, rng);
+  const double lambda = 0.01, mu = 0.5;
+  for (int k : {1, 2, 5, 10}) {
+    AdmmEncoder<double> enc(20, 4, k, /*tied=*/k % 2 == 0);
+    enc.InitFromEndmembers(s.a, lambda, mu);
+    typename AdmmEncoder<double>::Workspace ws;
+    enc.Forward(s.y, ws);
+    const MatrixD inv = (s.a.transpose() * s.a + mu * MatrixD::Identity(4, 4)).inverse();
+    MatrixD z = MatrixD::Zero(4, 30), d = MatrixD::Zero(4, 30), x;
+    for (int it = 0; it < k; ++it) {
+      x = inv * (s.a.transpose() * s.y + mu * (z + d));
+      z = (x - d).array() - lambda / mu;
+      z = z.cwiseMax(0.0);
+      d = d - (x - z);
+    }
+    EXPECT_LT((AdmmEncoder<double>::LastZ(ws) - z).cwiseAbs().maxCoeff(), 1e-12) << k << " updates";
+  }
+}
+
+TEST(AdmmPresets, AuthorsLayerCountAndScaling) {
+  AdmmNetOptions o;
+  o.layers = 2;
+  EXPECT_EQ(o.updates(), 3);  // 3 x/z updates, 2 d updates
+  o.preset = AdmmPreset::kPaper;
+  EXPECT_EQ(o.updates(), 2);
+  Rng rng(1);
+  const MatrixD a = RandomPositive(198, 4, rng);
+  AdmmNetOptions authors;
+  const auto v = ResolveAdmmInit(authors, a);
+  const double norm_m = a.norm() * (25.0 + 198) / 198;
+  // In scaled units lambda_s = 0.1 / norm_m^2 and mu_s = 10 lambda_s + 0.01; the ratio is theta.
+  const double lambda_s = 0.1 / (norm_m * norm_m), mu_s = 10 * lambda_s + 0.01;
+  EXPECT_NEAR(v.lambda / v.mu, lambda_s / mu_s, 1e-15);
+  EXPECT_NEAR(v.mu / (norm_m * norm_m), mu_s, 1e-15);
+}
+
+}  // namespace
+}  // namespace unmix::nets
