@@ -1,0 +1,372 @@
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "io/common.hpp"
+#include "io/envi_header.hpp"
+#include "io/gdal_util.hpp"
+#include "io/raster_internal.hpp"
+#include "unmix/core/error.hpp"
+#include "unmix/io/raster.hpp"
+
+namespace fs = std::filesystem;
+
+namespace unmix::io {
+
+namespace {
+
+bool IsFile(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec);
+}
+
+}  // namespace
+
+fs::path FindEnviHeader(const fs::path& data_file) {
+  fs::path replaced = data_file;
+  replaced.replace_extension(".hdr");
+  fs::path replaced_upper = data_file;
+  replaced_upper.replace_extension(".HDR");
+  for (const fs::path& c : {replaced, fs::path(data_file.string() + ".hdr"), replaced_upper,
+                            fs::path(data_file.string() + ".HDR")})
+    if (c != data_file && IsFile(c)) return c;
+  return {};
+}
+
+fs::path FindEnviDataFile(const fs::path& header) {
+  fs::path stem = header;
+  stem.replace_extension();
+  if (IsFile(stem)) return stem;
+  for (const char* ext : {".img", ".dat", ".bsq", ".bil", ".bip", ".raw", ".bin", ".IMG", ".DAT",
+                          ".BSQ", ".BIL", ".BIP", ".RAW"}) {
+    fs::path c = stem;
+    c += ext;
+    if (IsFile(c)) return c;
+  }
+  return {};
+}
+
+namespace detail {
+
+namespace {
+
+// Drivers whose pixels are raw bytes at fixed offsets, so a short file means missing pixels
+// (GDAL would return zeros for them without an error).
+bool IsRawDriver(const std::string& driver) {
+  return driver == "EHdr" || driver == "GenBin" || driver == "BT" || driver == "LAN" ||
+         driver == "PAux" || driver == "MFF" || driver == "ISCE" || driver == "NDF";
+}
+
+void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::string& file) {
+  const auto samples = hdr.Integer("samples"), lines = hdr.Integer("lines"),
+             bands = hdr.Integer("bands"), type = hdr.Integer("data type");
+  const std::int64_t offset = hdr.Integer("header offset").value_or(0);
+  if (!samples || !lines || !bands || !type) return;  // GDAL would not have opened it
+  const int size = EnviHeader::DataTypeSize(*type);
+  if (size == 0)
+    throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *type));
+  const std::uint64_t expected =
+      static_cast<std::uint64_t>(offset) + static_cast<std::uint64_t>(*samples) *
+                                               static_cast<std::uint64_t>(*lines) *
+                                               static_cast<std::uint64_t>(*bands) *
+                                               static_cast<std::uint64_t>(size);
+  std::error_code ec;
+  const std::uint64_t actual = fs::file_size(data, ec);
+  if (ec) throw InputError(data.string(), "", "cannot read the file size: " + ec.message());
+  if (actual < expected)
+    throw InputError(file, "size",
+                     fmt::format("the header {} promises {} bytes ({} samples x {} lines x {} "
+                                 "bands x {} bytes{}), the data file {} holds {}: it is truncated",
+                                 hdr.file(), expected, *samples, *lines, *bands, size,
+                                 offset ? fmt::format(" + {} header bytes", offset) : "",
+                                 data.string(), actual));
+}
+
+std::string EnviInterleave(const EnviHeader& hdr) { return ToLower(hdr.Get("interleave")); }
+
+}  // namespace
+
+Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& options,
+                         ReadDetails* details, RasterDetails* raster) {
+  EnsureGdal();
+  RequireReadableFile(path_in);
+  const std::string file = path_in.string();
+  fs::path path = path_in;
+  if (IEquals(path.extension().string(), ".hdr")) {
+    path = FindEnviDataFile(path_in);
+    if (path.empty())
+      throw InputError(file, "",
+                       "an ENVI header without its data file (looked for the same name without "
+                       "extension and with .img, .dat, .bsq, .bil, .bip, .raw, .bin)");
+  }
+  ReadDetails local;
+  ReadDetails& info = details ? *details : local;
+
+  GdalErrorCapture errors;
+  DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(
+      path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr,
+      nullptr)));
+  if (!ds)
+    throw InputError(file, "",
+                     "not a raster GDAL can read, nor a .mat file: " +
+                         errors.message("format not recognised"));
+  const std::string driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
+  info.format = driver;
+  if (raster) raster->driver = driver;
+  const int band_count = ds->GetRasterCount();
+  const int rows = ds->GetRasterYSize(), cols = ds->GetRasterXSize();
+  if (band_count <= 0) throw InputError(file, "", "the raster has no bands");
+  info.file_bands = band_count;
+
+  std::optional<EnviHeader> hdr;
+  if (driver == "ENVI") {
+    fs::path hdr_path;
+    if (char** list = ds->GetFileList()) {
+      for (char** f = list; *f; ++f)
+        if (IEquals(fs::path(*f).extension().string(), ".hdr")) hdr_path = *f;
+      CSLDestroy(list);
+    }
+    if (hdr_path.empty()) hdr_path = FindEnviHeader(path);
+    if (!hdr_path.empty()) {
+      hdr = EnviHeader::Parse(hdr_path);
+      CheckEnviSize(*hdr, path, file);
+      const std::string il = EnviInterleave(*hdr);
+      info.layout = il.empty() ? "ENVI" : "ENVI " + ToLower(il);
+      if (const auto bo = hdr->Integer("byte order"))
+        info.layout += *bo == 1 ? ", big-endian" : ", little-endian";
+    }
+  } else if (IsRawDriver(driver)) {
+    char** list = ds->GetFileList();
+    if (list && list[0]) {
+      std::error_code ec;
+      const std::uint64_t actual = fs::file_size(list[0], ec);
+      const std::uint64_t needed =
+          static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols) *
+          static_cast<std::uint64_t>(band_count) *
+          static_cast<std::uint64_t>(
+              GDALGetDataTypeSizeBytes(ds->GetRasterBand(1)->GetRasterDataType()));
+      if (!ec && actual < needed)
+        throw InputError(file, "size",
+                         fmt::format("the header promises at least {} bytes of pixels, the data "
+                                     "file {} holds {}: it is truncated",
+                                     needed, list[0], actual));
+    }
+    CSLDestroy(list);
+  }
+  if (info.layout.empty()) {
+    const char* il = ds->GetMetadataItem("INTERLEAVE", "IMAGE_STRUCTURE");
+    info.layout = il ? fmt::format("{} (interleave {})", driver, il) : driver;
+  }
+
+  const GDALDataType type = ds->GetRasterBand(1)->GetRasterDataType();
+  info.data_type = GDALGetDataTypeName(type);
+  if (GDALDataTypeIsComplex(type))
+    throw InputError(file, "data type",
+                     fmt::format("complex pixels ({}) are not supported", info.data_type));
+
+  // Bands to keep: the ENVI bad-band list marks unusable bands with 0.
+  std::vector<int> keep;
+  std::vector<double> bbl;
+  if (hdr && options.drop_bad_bands) {
+    bbl = hdr->Numbers("bbl");
+    if (!bbl.empty() && static_cast<int>(bbl.size()) != band_count)
+      throw InputError(hdr->file(), "bbl",
+                       fmt::format("expected {} values (one per band), found {}", band_count,
+                                   bbl.size()));
+  }
+  for (int b = 0; b < band_count; ++b)
+    if (bbl.empty() || bbl[static_cast<size_t>(b)] != 0) keep.push_back(b + 1);
+  if (keep.empty())
+    throw InputError(hdr->file(), "bbl", "every band is marked bad (bbl = 0): nothing to read");
+  info.bad_bands = band_count - static_cast<Index>(keep.size());
+  if (info.bad_bands > 0)
+    info.notes.push_back(fmt::format("{} bands marked bad (bbl = 0) dropped", info.bad_bands));
+
+  const Index p = static_cast<Index>(keep.size());
+  const Index n = static_cast<Index>(rows) * cols;
+  Scene scene;
+  scene.source = file;
+  scene.rows = rows;
+  scene.cols = cols;
+  scene.data.resize(p, n);
+  const GSpacing fsize = sizeof(float);
+  errors.clear();
+  if (ds->RasterIO(GF_Read, 0, 0, cols, rows, scene.data.data(), cols, rows, GDT_Float32,
+                   static_cast<int>(p), keep.data(), fsize * p, fsize * p * cols, fsize,
+                   nullptr) != CE_None)
+    throw InputError(file, "", "reading the pixel values failed: " + errors.message());
+
+  // Nodata: per band (the file's value, ENVI `data ignore value`, or the override), and NaN.
+  std::vector<float> nodata(static_cast<size_t>(p), std::numeric_limits<float>::quiet_NaN());
+  std::vector<char> has_nodata(static_cast<size_t>(p), 0);
+  for (Index i = 0; i < p; ++i) {
+    int has = 0;
+    double v = ds->GetRasterBand(keep[static_cast<size_t>(i)])->GetNoDataValue(&has);
+    if (options.nodata) {
+      v = *options.nodata;
+      has = 1;
+    } else if (!has && hdr && hdr->Has("data ignore value")) {
+      v = *hdr->Number("data ignore value");
+      has = 1;
+    }
+    if (has && !std::isnan(v)) {
+      nodata[static_cast<size_t>(i)] = static_cast<float>(v);
+      has_nodata[static_cast<size_t>(i)] = 1;
+    }
+    if (has && i == 0) info.nodata = v;
+  }
+  std::vector<std::uint8_t> mask;
+  {
+    GDALRasterBand* b1 = ds->GetRasterBand(1);
+    const int flags = b1->GetMaskFlags();
+    if ((flags & GMF_PER_DATASET) && !(flags & (GMF_ALL_VALID | GMF_NODATA | GMF_ALPHA))) {
+      mask.resize(static_cast<size_t>(n));
+      if (b1->GetMaskBand()->RasterIO(GF_Read, 0, 0, cols, rows, mask.data(), cols, rows,
+                                      GDT_Byte, 0, 0, nullptr) != CE_None)
+        throw InputError(file, "mask", "reading the validity mask failed: " + errors.message());
+    }
+  }
+  Index invalid = 0;
+  for (Index k = 0; k < n; ++k) {
+    float* px = scene.data.col(k).data();
+    bool bad = !mask.empty() && mask[static_cast<size_t>(k)] == 0;
+    for (Index b = 0; b < p && !bad; ++b)
+      bad = std::isnan(px[b]) || (has_nodata[static_cast<size_t>(b)] && px[b] == nodata[static_cast<size_t>(b)]);
+    if (!bad) continue;
+    if (scene.valid.empty()) scene.valid.assign(static_cast<size_t>(n), 1);
+    scene.valid[static_cast<size_t>(k)] = 0;
+    std::fill(px, px + p, 0.0f);
+    ++invalid;
+  }
+
+  // Scaling: GDAL band scale/offset (e.g. ENVI data gain/offset values), then the ENVI
+  // reflectance scale factor.
+  if (options.apply_scale) {
+    std::vector<float> gain(static_cast<size_t>(p), 1.0f), offset(static_cast<size_t>(p), 0.0f);
+    bool any = false;
+    for (Index i = 0; i < p; ++i) {
+      GDALRasterBand* band = ds->GetRasterBand(keep[static_cast<size_t>(i)]);
+      int has_scale = 0, has_offset = 0;
+      const double s = band->GetScale(&has_scale), o = band->GetOffset(&has_offset);
+      if (has_scale && s != 1.0) gain[static_cast<size_t>(i)] = static_cast<float>(s), any = true;
+      if (has_offset && o != 0.0) offset[static_cast<size_t>(i)] = static_cast<float>(o), any = true;
+    }
+    double divisor = 1.0;
+    if (hdr && hdr->Has("reflectance scale factor")) {
+      const double rsf = *hdr->Number("reflectance scale factor");
+      if (!(rsf > 0) || !std::isfinite(rsf))
+        throw InputError(hdr->file(), "reflectance scale factor",
+                         fmt::format("expected a positive number, found {}", FormatNumber(rsf)));
+      divisor = rsf;
+    }
+    if (any || divisor != 1.0) {
+      const float inv = static_cast<float>(1.0 / divisor);
+      for (Index k = 0; k < n; ++k) {
+        if (!scene.valid.empty() && !scene.valid[static_cast<size_t>(k)]) continue;
+        float* px = scene.data.col(k).data();
+        for (Index b = 0; b < p; ++b)
+          px[b] = (px[b] * gain[static_cast<size_t>(b)] + offset[static_cast<size_t>(b)]) * inv;
+      }
+      info.scale = divisor;
+      if (divisor != 1.0) info.scale_source = "reflectance scale factor";
+      if (any) info.scale_source += info.scale_source.empty() ? "band scale/offset" : " + band scale/offset";
+    }
+  } else if (hdr && hdr->Has("reflectance scale factor")) {
+    info.notes.push_back("reflectance scale factor not applied (disabled)");
+  }
+
+  // Wavelengths and band names.
+  std::vector<double> wl;
+  std::string units;
+  std::vector<std::string> names;
+  if (hdr) {
+    const auto all = hdr->Numbers("wavelength");
+    if (!all.empty() && static_cast<int>(all.size()) != band_count)
+      throw InputError(hdr->file(), "wavelength",
+                       fmt::format("expected {} values (one per band), found {}", band_count,
+                                   all.size()));
+    for (int b : keep)
+      if (!all.empty()) wl.push_back(all[static_cast<size_t>(b - 1)]);
+    units = hdr->Get("wavelength units");
+    const auto all_names = hdr->List("band names");
+    if (static_cast<int>(all_names.size()) == band_count)
+      for (int b : keep) names.push_back(all_names[static_cast<size_t>(b - 1)]);
+  }
+  if (wl.empty()) {
+    for (int b : keep) {
+      GDALRasterBand* band = ds->GetRasterBand(b);
+      const char* w = band->GetMetadataItem("wavelength");
+      const char* um = band->GetMetadataItem("CENTRAL_WAVELENGTH_UM", "IMAGERY");
+      char* end = nullptr;
+      if (w && *w) {
+        wl.push_back(std::strtod(w, &end));
+        if (end == w) break;
+        if (units.empty())
+          if (const char* u = band->GetMetadataItem("wavelength_units")) units = u;
+      } else if (um && *um) {
+        wl.push_back(std::strtod(um, &end));
+        if (end == um) break;
+        units = "micrometers";
+      } else {
+        break;
+      }
+    }
+    if (static_cast<Index>(wl.size()) != p) wl.clear();
+  }
+  if (names.empty()) {
+    for (int b : keep) {
+      const char* d = ds->GetRasterBand(b)->GetDescription();
+      if (!d || !*d) {
+        names.clear();
+        break;
+      }
+      names.push_back(d);
+    }
+  }
+  scene.wavelengths = std::move(wl);
+  scene.wavelength_units = NormalizeWavelengthUnits(units);
+  if (!scene.wavelengths.empty() && scene.wavelength_units.empty()) {
+    scene.wavelength_units = GuessWavelengthUnits(scene.wavelengths);
+    if (!scene.wavelength_units.empty())
+      info.notes.push_back("wavelength units guessed from the values: " + scene.wavelength_units);
+  }
+  scene.band_names = std::move(names);
+
+  // Georeferencing, carried to the outputs.
+  if (const char* wkt = ds->GetProjectionRef()) scene.geo.projection_wkt = wkt;
+  std::array<double, 6> gt{};
+  if (ds->GetGeoTransform(gt.data()) == CE_None) scene.geo.geotransform = gt;
+  if (char** md = ds->GetMetadata()) {
+    for (char** m = md; *m; ++m) {
+      char* key = nullptr;
+      const char* value = CPLParseNameValue(*m, &key);
+      if (key && value) {
+        const std::string k = key;
+        // GDAL's ENVI driver repeats the band names as Band_<n>; they are band_names already.
+        const bool band_name_echo = driver == "ENVI" && k.rfind("Band_", 0) == 0;
+        if (!band_name_echo) scene.geo.metadata[k] = value;
+      }
+      CPLFree(key);
+    }
+  }
+  if (raster && !scene.geo.projection_wkt.empty()) {
+    OGRSpatialReference srs(scene.geo.projection_wkt.c_str());
+    if (const char* name = srs.GetName()) raster->projection_name = name;
+  }
+  if (invalid > 0) info.notes.push_back(fmt::format("{} nodata pixels marked invalid", invalid));
+  scene.Validate();
+  return scene;
+}
+
+}  // namespace detail
+
+Scene ReadRaster(const fs::path& path, const RasterReadOptions& options) {
+  return detail::ReadRasterDetailed(path, options, nullptr);
+}
+
+}  // namespace unmix::io
