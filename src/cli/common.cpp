@@ -16,7 +16,14 @@ void AddSceneOptions(CLI::App& cmd, SceneArgs& a, bool input_required) {
   cmd.add_option("--gt", a.gt, "Ground truth: .mat with M and/or A (benchmark layout), endmember CSV, or abundance raster");
   cmd.add_option("--var", a.var, "Data variable to read from a .mat file when the layout is not recognised");
   cmd.add_option("--bands", a.bands, "Keep only these bands, 1-based inclusive ranges, e.g. 1-100,120-198");
-  cmd.add_flag("--drop-water-bands", a.drop_water, "Remove the water-vapour absorption bands (needs wavelengths)");
+  cmd.add_flag("--drop-water-bands", a.drop_water,
+               "Remove the water-vapour absorption bands 1.34-1.45 and 1.79-1.97 um (needs wavelengths)");
+  cmd.add_flag("--trim-edges", a.trim_edges, "With --drop-water-bands: also drop bands below 0.40 and above 2.45 um");
+  cmd.add_option("--nodata", a.nodata, "Nodata value of a raster (overrides the file's)");
+  cmd.add_flag("--no-scale", a.no_scale, "Do not apply maxValue / reflectance scale factor / band scale");
+  cmd.add_flag("--keep-bad-bands", a.keep_bad_bands, "Keep bands the ENVI bbl list marks bad");
+  cmd.add_option("--pixel-order", a.pixel_order, "Pixel order of 2-D .mat matrices: auto, column-major, row-major")
+      ->capture_default_str();
 }
 
 void AddCommonOptions(CLI::App& cmd, CommonArgs& a, bool with_out) {
@@ -37,6 +44,14 @@ io::ReadOptions ReadOptionsOf(const SceneArgs& a) {
   opts.var = a.var;
   opts.bands = a.bands;
   opts.remove_water_vapor = a.drop_water;
+  opts.water_vapor.trim_edges = a.trim_edges;
+  opts.nodata = a.nodata;
+  opts.apply_scale = !a.no_scale;
+  opts.drop_bad_bands = !a.keep_bad_bands;
+  if (a.pixel_order == "column-major") opts.pixel_order = io::MatPixelOrder::kColumnMajor;
+  else if (a.pixel_order == "row-major") opts.pixel_order = io::MatPixelOrder::kRowMajor;
+  else if (a.pixel_order != "auto")
+    throw OptionError(fmt::format("--pixel-order: expected auto, column-major or row-major, got '{}'", a.pixel_order));
   return opts;
 }
 

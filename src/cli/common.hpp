@@ -23,6 +23,11 @@ struct SceneArgs {
   std::string var;         // force the .mat data variable
   std::string bands;       // band selection, 1-based ranges "1-3,10"
   bool drop_water = false; // remove water-vapour absorption bands by wavelength
+  bool trim_edges = false;  // with drop_water: also drop < 0.40 um and > 2.45 um
+  std::optional<double> nodata;
+  bool no_scale = false;
+  bool keep_bad_bands = false;
+  std::string pixel_order = "auto";
 };
 
 struct CommonArgs {
@@ -67,5 +72,6 @@ void RegisterEval(CLI::App& app);
 void RegisterDemo(CLI::App& app, int argc, char** argv);
 void RegisterRun(CLI::App& app, int argc, char** argv);
 void RegisterEstimateR(CLI::App& app);
+void RegisterApply(CLI::App& app, int argc, char** argv);
 
 }  // namespace unmix::cli

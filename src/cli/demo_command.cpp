@@ -50,7 +50,10 @@ void RunDemo(DemoArgs& a) {
                             syn.endmembers.count(), threads));
   Say(a.common, MetricsTableHeader());
 
-  const auto methods = a.methods.empty() ? MethodNames() : a.methods;
+  std::vector<std::string> methods = a.methods;
+  if (methods.empty())
+    for (const auto& m : Methods())
+      if (m.blind) methods.push_back(m.name);
   nlohmann::json summary = {{"version", kVersion},
                             {"command", a.argv},
                             {"scene", (out / "scene" / "scene.hdr").string()},
@@ -64,7 +67,8 @@ void RunDemo(DemoArgs& a) {
     ro.method = m;
     ro.endmembers = syn.endmembers.count();
     ro.seed = so.seed;
-    RunResult result = RunMethod(syn.scene, ro);
+    ro.on_epoch = nullptr;
+    RunResult result = RunMethod(syn.scene, ro, &gt);
     Scored scored = ScoreRun(result, syn.scene, gt, MatchRule::kHungarianSad);
     const nlohmann::json record = {{"command", a.argv}, {"version", kVersion}, {"method", m},
                                    {"endmembers", ro.endmembers}, {"seed", ro.seed}, {"threads", threads},

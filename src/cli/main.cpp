@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   unmix::cli::RegisterEval(app);
   unmix::cli::RegisterRun(app, argc, argv);
   unmix::cli::RegisterEstimateR(app);
+  unmix::cli::RegisterApply(app, argc, argv);
   unmix::cli::RegisterDemo(app, argc, argv);
 
   try {

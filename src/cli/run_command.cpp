@@ -1,5 +1,11 @@
 // unmix run: unmix one scene with one method and write a run folder.
+#include <unistd.h>
+
+#include <algorithm>
+#include <functional>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/common.hpp"
 #include "cli/run_output.hpp"
@@ -21,8 +27,28 @@ struct RunArgs {
   std::optional<int> iterations;
   std::string match = "hungarian-sad";
   std::string format = "gtiff";
+  RunOptions net;                       // network options (layers, epochs, ...)
+  std::vector<double> loss_weights;     // alpha_1..3
+  bool train_only = false;              // `unmix train`: a network method is required
   std::vector<std::string> argv;
 };
+
+// A progress line on a terminal (rewritten in place), JSON lines with --json, nothing otherwise.
+std::function<void(const train::EpochReport&)> ProgressPrinter(const CommonArgs& c) {
+  if (c.quiet) return {};
+  if (c.json)
+    return [](const train::EpochReport& e) {
+      fmt::print(stderr, "{}\n", nlohmann::json{{"epoch", e.epoch}, {"epochs", e.epochs}, {"loss", e.loss},
+                                                {"best_loss", e.best_loss}, {"elapsed", e.seconds}}.dump());
+    };
+  if (!::isatty(STDERR_FILENO)) return {};
+  return [](const train::EpochReport& e) {
+    const double eta = e.epoch > 0 ? e.seconds / e.epoch * (e.epochs - e.epoch) : 0.0;
+    fmt::print(stderr, "\r  epoch {:>5}/{}  loss {:.5g}  best {:.5g}  {:.1f} s elapsed, ETA {:.1f} s   ", e.epoch,
+               e.epochs, e.loss, e.best_loss, e.seconds, eta);
+    if (e.epoch == e.epochs) fmt::print(stderr, "\n");
+  };
+}
 
 Index ChooseEndmemberCount(const RunArgs& a, const Scene& scene, const GroundTruth* gt, std::string* how) {
   if (a.endmembers > 0) {
@@ -56,8 +82,13 @@ void RunRun(RunArgs& a) {
   if (!a.scene.gt.empty()) gt = LoadGroundTruth(a.scene.gt, scene, a.scene);
   const double t_read = total.seconds();
 
-  RunOptions o;
+  RunOptions o = a.net;
   o.method = a.method;
+  if (!a.loss_weights.empty()) {
+    if (a.loss_weights.size() != 3) throw OptionError("--loss-weights takes three numbers: MSE,AAD,AID");
+    o.loss = {a.loss_weights[0], a.loss_weights[1], a.loss_weights[2]};
+  }
+  o.on_epoch = ProgressPrinter(a.common);
   o.seed = a.common.seed;
   o.threads = a.common.threads;
   o.lambda = a.lambda;
@@ -69,7 +100,11 @@ void RunRun(RunArgs& a) {
   if (a.common.out.empty()) throw OptionError("--out is required: the directory for the results");
   EnsureWritableDirectory(a.common.out);
 
-  RunResult result = RunMethod(scene, o);
+  const MethodInfo& info = *std::find_if(Methods().begin(), Methods().end(),
+                                         [&](const MethodInfo& m) { return m.name == o.method; });
+  if (a.train_only && !info.network)
+    throw OptionError(fmt::format("unmix train needs a network method; '{}' has nothing to train", o.method));
+  RunResult result = RunMethod(scene, o, gt ? &*gt : nullptr);
   result.timings["read"] = t_read;
   std::optional<Scored> scored;
   if (gt) scored = ScoreRun(result, scene, *gt, rule);
@@ -89,12 +124,27 @@ void RunRun(RunArgs& a) {
       {"options", {{"lambda", a.lambda ? nlohmann::json(*a.lambda) : nlohmann::json(nullptr)},
                    {"iterations", a.iterations ? nlohmann::json(*a.iterations) : nlohmann::json(nullptr)},
                    {"match", ToString(rule)}}},
+      {"network", info.network ? nlohmann::json{{"layers", o.layers}, {"epochs", o.epochs}, {"batch", o.batch},
+                                                {"learning_rate", o.learning_rate},
+                                                {"decoder_learning_rate", o.decoder_learning_rate.value_or(o.learning_rate)},
+                                                {"train_pixels", result.train_pixels.size()},
+                                                {"preset", o.preset}, {"init", o.init},
+                                                {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
+                                                {"patience", o.patience}}
+                               : nlohmann::json(nullptr)},
       {"details", result.details},
       {"reports", result.reports},
   };
   result.timings["total_with_io"] = total.seconds();
   record["timings"] = result.timings;
-  if (scored) scored->metrics["timings"] = result.timings;
+  if (scored) {
+    scored->metrics["timings"] = result.timings;
+    if (result.training) {
+      scored->metrics["train_seconds"] = result.timings.at("train");
+      scored->metrics["seconds_per_epoch"] = result.details["training"]["seconds_per_epoch"];
+      scored->metrics["inference_pixels_per_second"] = result.details["inference_pixels_per_second"];
+    }
+  }
   WriteRunFolder(a.common.out, scene, result, scored, record, fmt_out);
 
   if (a.common.json) {
@@ -112,7 +162,37 @@ void RunRun(RunArgs& a) {
     fmt::print("{}\n", MetricsTableRow(o.method, scored->final_eval, result.timings.at("total")));
     fmt::print("matching: {}\n", Describe(rule));
   }
+  if (result.model) fmt::print("model: {}\n", (std::filesystem::path(a.common.out) / "model.json").string());
   fmt::print("results: {}\n", a.common.out);
+}
+
+void AddRunOptions(CLI::App* cmd, RunArgs& a) {
+  cmd->add_option("-r,--endmembers", a.endmembers,
+                  "Number of endmembers (default: the ground truth's, else HySime's estimate)");
+  cmd->add_option("--lambda", a.lambda, "l1 weight for vca-sunsal and l1-nmf");
+  cmd->add_option("--iterations", a.iterations, "Iteration cap for l1-nmf");
+  cmd->add_option("--match", a.match, "Matching rule for scoring: hungarian-sad, greedy-euclidean, hungarian-abundance")
+      ->capture_default_str();
+  cmd->add_option("--format", a.format, "Abundance raster format: gtiff or envi")->capture_default_str();
+  auto* g = "Networks";
+  cmd->add_option("--layers", a.net.layers, "Unrolled layers K")->capture_default_str()->group(g);
+  cmd->add_option("--epochs", a.net.epochs, "Training epochs")->capture_default_str()->group(g);
+  cmd->add_option("--batch", a.net.batch, "Minibatch size (0 = full batch)")->capture_default_str()->group(g);
+  cmd->add_option("--lr", a.net.learning_rate, "Adam learning rate")->capture_default_str()->group(g);
+  cmd->add_option("--decoder-lr", a.net.decoder_learning_rate, "Decoder learning rate (default: --lr)")->group(g);
+  cmd->add_option("--train-pixels", a.net.train_pixels,
+                  "Random training subset size (default: supervised min(1000, N/2), scored on the rest; blind all)")
+      ->group(g);
+  cmd->add_option("--preset", a.net.preset, "ADMM networks: authors (public code's settings) or paper (equations)")
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--init", a.net.init, "Supervised start: auto, gt or vca")->capture_default_str()->group(g);
+  cmd->add_option("--loss-weights", a.loss_weights, "Supervised loss weights MSE,AAD,AID (default 1,1e-7,1e-5)")
+      ->delimiter(',')
+      ->group(g);
+  cmd->add_option("--patience", a.net.patience, "Stop after this many epochs without improvement (0 = off)")
+      ->capture_default_str()
+      ->group(g);
 }
 
 }  // namespace
@@ -123,16 +203,21 @@ void RegisterRun(CLI::App& app, int argc, char** argv) {
   auto* cmd = app.add_subcommand("run", "Unmix a scene with one method and write a run folder");
   AddSceneOptions(*cmd, a->scene);
   AddCommonOptions(*cmd, a->common);
-  cmd->add_option("-m,--method", a->method, "Method: " + fmt::format("{}", fmt::join(MethodNames(), ", ")))
+  cmd->add_option("-m,--method", a->method, fmt::format("Method: {}", fmt::join(MethodNames(), ", ")))
       ->capture_default_str();
-  cmd->add_option("-r,--endmembers", a->endmembers,
-                  "Number of endmembers (default: the ground truth's, else HySime's estimate)");
-  cmd->add_option("--lambda", a->lambda, "l1 weight for vca-sunsal and l1-nmf");
-  cmd->add_option("--iterations", a->iterations, "Iteration cap for l1-nmf");
-  cmd->add_option("--match", a->match, "Matching rule for scoring: hungarian-sad, greedy-euclidean, hungarian-abundance")
-      ->capture_default_str();
-  cmd->add_option("--format", a->format, "Abundance raster format: gtiff or envi")->capture_default_str();
+  AddRunOptions(cmd, *a);
   cmd->callback([a] { RunRun(*a); });
+
+  auto t = std::make_shared<RunArgs>();
+  t->argv = a->argv;
+  t->train_only = true;
+  t->method = "bunet2";
+  auto* tc = app.add_subcommand("train", "Train a network and save it (model.json) with its run folder");
+  AddSceneOptions(*tc, t->scene);
+  AddCommonOptions(*tc, t->common);
+  tc->add_option("-m,--method", t->method, "Network: aenet1, aenet2, bunet1, bunet2")->capture_default_str();
+  AddRunOptions(tc, *t);
+  tc->callback([t] { RunRun(*t); });
 }
 
 void RegisterEstimateR(CLI::App& app) {

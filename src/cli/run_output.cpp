@@ -1,5 +1,7 @@
 #include "cli/run_output.hpp"
 
+#include <fmt/format.h>
+
 #include "cli/common.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/io/csv.hpp"
@@ -9,8 +11,9 @@
 namespace unmix::cli {
 namespace {
 
+// Abundance metrics cover `test_pixels` when given (supervised methods), else the valid pixels.
 Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, const GroundTruth& gt,
-                 MatchRule rule) {
+                 MatchRule rule, const std::vector<Index>& test_pixels) {
   const MatrixD est_e = e.spectra.cast<double>();
   const MatrixD est_a = a.values.cast<double>();
   MatrixD ref_e, ref_a;
@@ -29,7 +32,8 @@ Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, c
     in.ref_abundances = &ref_a;
   }
   const auto valid = scene.valid_indices();
-  if (!scene.all_valid()) in.test_pixels = &valid;
+  if (!test_pixels.empty()) in.test_pixels = &test_pixels;
+  else if (!scene.all_valid()) in.test_pixels = &valid;
   if (!in.ref_abundances) in.est_abundances = nullptr;  // keeps matching spectral
   Evaluation ev = Evaluate(in);
   if (!ev.reconstruction) {
@@ -48,16 +52,17 @@ Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, c
 
 Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, MatchRule rule) {
   Scored s;
-  s.final_eval = Score(result.endmembers, result.abundances, scene, gt, rule);
+  s.final_eval = Score(result.endmembers, result.abundances, scene, gt, rule, result.test_pixels);
   MetricsContext ctx;
   ctx.method = result.method;
   ctx.timings = result.timings;
   if (gt.endmembers)
     for (Index j = 0; j < gt.endmembers->count(); ++j) ctx.reference_names.push_back(gt.endmembers->name(j));
-  if (!scene.all_valid()) ctx.test_pixels = scene.valid_count();
+  if (!result.test_pixels.empty()) ctx.test_pixels = static_cast<Index>(result.test_pixels.size());
+  else if (!scene.all_valid()) ctx.test_pixels = scene.valid_count();
   s.metrics = MetricsToJson(s.final_eval, ctx);
   if (result.init_endmembers && result.init_abundances) {
-    s.init_eval = Score(*result.init_endmembers, *result.init_abundances, scene, gt, rule);
+    s.init_eval = Score(*result.init_endmembers, *result.init_abundances, scene, gt, rule, result.test_pixels);
     const nlohmann::json init = MetricsToJson(*s.init_eval, ctx);
     for (const char* key : {"sad_deg", "sad_deg_mean", "sad_rad_mean", "rmse", "mae", "aad_deg", "aid"})
       if (init.contains(key)) s.metrics[std::string("init_") + key] = init[key];
@@ -90,6 +95,17 @@ void WriteRunFolder(const std::filesystem::path& dir, const Scene& scene, const 
   io::WriteAbundanceRaster(dir / (abundance_format == io::RasterFormat::kEnvi ? "abundances.img" : "abundances.tif"),
                            a, scene, abundance_format);
   if (scored) WriteJson(dir / "metrics.json", scored->metrics);
+  if (result.model) {
+    nets::Model m = *result.model;
+    m.endmember_names = e.names;
+    nets::SaveModel(dir / "model.json", m);
+  }
+  if (result.training) {
+    std::string csv = "epoch,loss\n";
+    const auto& h = result.training->loss_history;
+    for (size_t i = 0; i < h.size(); ++i) csv += fmt::format("{},{:.9g}\n", i, h[i]);
+    WriteFileAtomic(dir / "loss.csv", csv);
+  }
   WriteJson(dir / "run.json", run_record);
 }
 

@@ -12,6 +12,7 @@
 #include "unmix/core/error.hpp"
 #include "unmix/endmember/nfindr.hpp"
 #include "unmix/endmember/vca.hpp"
+#include "pipeline/internal.hpp"
 
 namespace unmix {
 
@@ -21,6 +22,12 @@ const std::vector<MethodInfo>& Methods() {
       {"nfindr-fcls", "N-FINDR endmembers, then fully constrained least squares abundances", true},
       {"vca-sunsal", "VCA endmembers, then SUnSAL sparse nonnegative abundances (no sum-to-one)", true},
       {"l1-nmf", "L1-regularised NMF by alternating proximal gradient, from VCA + FCLS", true},
+      {"fcls", "fully constrained least squares with the ground-truth endmembers (scored on the supervised split)", false, false, true},
+      {"sunsal", "SUnSAL with the ground-truth endmembers (scored on the supervised split)", false, false, true},
+      {"aenet1", "U-ADMM-AENet-I: unrolled ADMM, tied layers, trained on ground-truth abundances", false, true, true},
+      {"aenet2", "U-ADMM-AENet-II: unrolled ADMM, untied layers, trained on ground-truth abundances", false, true, true},
+      {"bunet1", "U-ADMM-BUNet-I: tied unrolled ADMM encoder + nonnegative linear decoder, from VCA", true, true, false},
+      {"bunet2", "U-ADMM-BUNet-II: untied unrolled ADMM encoder + nonnegative linear decoder, from VCA", true, true, false},
   };
   return methods;
 }
@@ -44,10 +51,22 @@ bool RunOptions::IsValid(std::string* why) const {
   if (threads < 0) return fail("threads must be >= 0");
   if (lambda && !(*lambda >= 0)) return fail(fmt::format("lambda must be >= 0 (got {})", *lambda));
   if (iterations && *iterations < 1) return fail(fmt::format("iterations must be >= 1 (got {})", *iterations));
+  if (layers < 1) return fail(fmt::format("layers must be >= 1 (got {})", layers));
+  if (epochs < 0) return fail(fmt::format("epochs must be >= 0 (got {})", epochs));
+  if (batch < 0) return fail(fmt::format("batch must be >= 0 (got {}; 0 = full batch)", batch));
+  if (!(learning_rate > 0)) return fail(fmt::format("learning rate must be > 0 (got {})", learning_rate));
+  if (decoder_learning_rate && !(*decoder_learning_rate > 0)) return fail("decoder learning rate must be > 0");
+  if (train_pixels < 0) return fail("train pixels must be >= 0");
+  if (preset != "authors" && preset != "paper")
+    return fail(fmt::format("preset must be 'authors' or 'paper' (got '{}')", preset));
+  if (init != "auto" && init != "gt" && init != "vca")
+    return fail(fmt::format("init must be 'auto', 'gt' or 'vca' (got '{}')", init));
+  if (!(loss.mse >= 0 && loss.aad >= 0 && loss.aid >= 0)) return fail("loss weights must be >= 0");
+  if (patience < 0) return fail("patience must be >= 0");
   return true;
 }
 
-namespace {
+namespace internal {
 
 double Since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -74,9 +93,19 @@ Endmembers MakeEndmembers(const MatrixF& spectra, const Scene& scene) {
   return e;
 }
 
-}  // namespace
+}  // namespace internal
 
-RunResult RunMethod(const Scene& scene, const RunOptions& o) {
+using internal::MakeEndmembers;
+using internal::Scatter;
+using internal::Since;
+
+const MethodInfo& internal::FindMethod(const std::string& name) {
+  for (const auto& m : Methods())
+    if (m.name == name) return m;
+  throw OptionError(fmt::format("unknown method '{}' (known: {})", name, fmt::join(MethodNames(), ", ")));
+}
+
+RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* gt) {
   std::string why;
   if (!o.IsValid(&why)) throw OptionError(why);
   if (o.threads > 0) omp_set_num_threads(o.threads);
@@ -89,10 +118,37 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o) {
                                   "r must not exceed either",
                                   r, y.rows(), y.cols()));
 
+  if (internal::FindMethod(o.method).network) return internal::RunNetwork(scene, o, gt);
+
   RunResult out;
   out.method = o.method;
   const auto t0 = std::chrono::steady_clock::now();
-  if (o.method == "vca-fcls" || o.method == "vca-sunsal" || o.method == "nfindr-fcls") {
+  if (o.method == "fcls" || o.method == "sunsal") {
+    // Known endmembers: the abundance-estimation baselines the supervised networks are compared
+    // with, scored on the same held-out pixels (same seed and --train-pixels).
+    if (!gt || !gt->endmembers)
+      throw OptionError(fmt::format("{} estimates abundances for known endmembers: it needs --gt with endmembers", o.method));
+    const MatrixF e = gt->endmembers->spectra;
+    if (e.rows() != y.rows() || e.cols() != r)
+      throw InputError(gt->source, "M", fmt::format("expected {} x {} endmembers, found {} x {}", y.rows(), r, e.rows(), e.cols()));
+    MatrixF x;
+    if (o.method == "sunsal") {
+      sunsal::Options so;
+      if (o.lambda) so.lambda = *o.lambda;
+      const auto res = Sunsal<float>(e, y, so);
+      x = res.abundances;
+      out.reports.push_back(res.summary.BriefReport());
+    } else {
+      const auto res = Fcls<float>(e, y);
+      x = res.abundances;
+      out.reports.push_back(res.summary.BriefReport());
+    }
+    out.timings["abundances"] = Since(t0);
+    const auto split = internal::SplitPixels(y.cols(), internal::SupervisedTrainCount(o, y.cols()), o.seed);
+    for (Index i : split.test) out.test_pixels.push_back(idx[static_cast<size_t>(i)]);
+    out.endmembers = MakeEndmembers(e, scene);
+    out.abundances = Scatter(x, scene, idx);
+  } else if (o.method == "vca-fcls" || o.method == "vca-sunsal" || o.method == "nfindr-fcls") {
     MatrixF e;
     auto t = std::chrono::steady_clock::now();
     if (o.method == "nfindr-fcls") {

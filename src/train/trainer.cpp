@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include <Eigen/Core>
+
 #include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
@@ -43,6 +45,19 @@ std::string TrainSummary::BriefReport() const {
 
 namespace {
 
+// Minibatch products are far too small to split across threads: Eigen's OpenMP-parallel GEMM
+// costs more in synchronisation than it saves (50x slower on a loaded two-core machine).
+class SingleThreadedEigen {
+ public:
+  SingleThreadedEigen() : saved_(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
+  ~SingleThreadedEigen() { Eigen::setNbThreads(saved_); }
+  SingleThreadedEigen(const SingleThreadedEigen&) = delete;
+  SingleThreadedEigen& operator=(const SingleThreadedEigen&) = delete;
+
+ private:
+  int saved_;
+};
+
 template <typename T>
 bool GradientsFinite(const ParameterList<T>& params) {
   for (const auto& p : params)
@@ -54,6 +69,7 @@ bool GradientsFinite(const ParameterList<T>& params) {
 
 template <typename T>
 double EvaluateLoss(Objective<T>& obj, Index batch_size) {
+  const SingleThreadedEigen single_threaded;
   const Index n = obj.Samples();
   const auto params = obj.Parameters();
   const Index bs = batch_size > 0 ? std::min(batch_size, n) : n;
@@ -74,6 +90,7 @@ template <typename T>
 TrainSummary Train(Objective<T>& obj, const TrainOptions& o) {
   std::string why;
   if (!o.IsValid(&why)) throw OptionError("training: " + why);
+  const SingleThreadedEigen single_threaded;
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   const auto params = obj.Parameters();

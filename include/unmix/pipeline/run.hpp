@@ -2,6 +2,7 @@
 // One entry point for every unmixing method, so the CLI, the demo and the experiments run
 // methods the same way: invalid pixels are left out, results come back at full scene size.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -10,6 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "unmix/core/scene.hpp"
+#include "unmix/nets/losses.hpp"
+#include "unmix/nets/model_file.hpp"
+#include "unmix/train/trainer.hpp"
 
 namespace unmix {
 
@@ -21,13 +25,34 @@ struct RunOptions {
   // SUnSAL l1 weight (vca-sunsal) and L1-NMF l1 weight (l1-nmf); unset: each method's default.
   std::optional<double> lambda;
   std::optional<int> iterations;     // L1-NMF iteration cap; unset: its default
+
+  // Networks (u-admm-nets.txt section VI defaults).
+  int layers = 2;
+  int epochs = 300;
+  Index batch = 64;                  // 0: full batch
+  double learning_rate = 1e-4;
+  std::optional<double> decoder_learning_rate;  // blind networks; unset: learning_rate
+  // Training pixels: a seeded random subset of the valid pixels. 0: supervised methods take
+  // min(1000, half the valid pixels) and are scored on the rest; blind methods train on all.
+  Index train_pixels = 0;
+  std::string preset = "authors";    // ADMM nets: "authors" (public code) or "paper" (equations)
+  nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
+  // Initial endmembers of supervised networks: "gt" (the ground truth's), "vca", or "auto"
+  // (gt when the ground truth has endmembers).
+  std::string init = "auto";
+  int patience = 0;                  // early stopping; 0 = off
+  std::function<void(const train::EpochReport&)> on_epoch;  // training progress
   bool IsValid(std::string* why) const;
 };
 
 struct MethodInfo {
   std::string name;
   std::string description;
-  bool blind = true;  // estimates endmembers (false: needs them given)
+  bool blind = true;       // estimates endmembers
+  bool network = false;    // trained; produces a model file
+  // Uses the ground truth as input (abundances to train on, or known endmembers); scored on the
+  // held-out pixels of the supervised split.
+  bool supervised = false;
 };
 const std::vector<MethodInfo>& Methods();
 std::vector<std::string> MethodNames();
@@ -42,10 +67,19 @@ struct RunResult {
   std::map<std::string, double> timings;  // seconds: "extract", "abundances", "total", ...
   nlohmann::json details;                 // each stage's summary (iterations, residuals, ...)
   std::vector<std::string> reports;       // each stage's BriefReport()
+  std::optional<nets::Model> model;       // trained networks
+  std::optional<train::TrainSummary> training;
+  std::vector<Index> train_pixels;        // scene pixel indices used for training (networks)
+  std::vector<Index> test_pixels;         // supervised: the pixels to score on (the rest)
 };
 
-// Runs `options.method` on the valid pixels of `scene`. Throws OptionError for an unknown
-// method or invalid options, InputError for unusable data.
-RunResult RunMethod(const Scene& scene, const RunOptions& options);
+// Runs `options.method` on the valid pixels of `scene`. Supervised methods need `ground_truth`
+// with abundances (and use its endmembers to initialise when present). Throws OptionError for
+// an unknown method or invalid options, InputError for unusable data.
+RunResult RunMethod(const Scene& scene, const RunOptions& options, const GroundTruth* ground_truth = nullptr);
+
+// Abundances (r x N) of `pixels` (p x N) from a trained model. Throws InputError when the band
+// count differs from the model's.
+MatrixF ApplyModel(const nets::Model& model, const MatrixF& pixels);
 
 }  // namespace unmix

@@ -1,0 +1,120 @@
+#include "unmix/nets/model_file.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "unmix/core/atomic_file.hpp"
+#include "unmix/core/error.hpp"
+
+namespace unmix::nets {
+
+const MatrixF& Model::Tensor(const std::string& name, Index rows, Index cols) const {
+  const auto it = tensors.find(name);
+  if (it == tensors.end())
+    throw InputError(source, "tensors." + name, fmt::format("missing (architecture {} needs it)", architecture));
+  if ((rows >= 0 && it->second.rows() != rows) || (cols >= 0 && it->second.cols() != cols))
+    throw InputError(source, "tensors." + name,
+                     fmt::format("expected {} x {}, found {} x {}", rows < 0 ? std::string("any") : std::to_string(rows),
+                                 cols < 0 ? std::string("any") : std::to_string(cols), it->second.rows(),
+                                 it->second.cols()));
+  return it->second;
+}
+
+void SaveModel(const std::filesystem::path& path, const Model& m) {
+  nlohmann::json j;
+  j["format"] = "unmix-model";
+  j["version"] = kModelFormatVersion;
+  j["architecture"] = m.architecture;
+  j["bands"] = m.bands;
+  j["endmembers"] = m.endmembers;
+  j["wavelengths"] = m.wavelengths;
+  j["endmember_names"] = m.endmember_names;
+  j["hyperparameters"] = m.hyperparameters;
+  j["training"] = m.training;
+  // Tensors are written by hand so floats keep 9 significant digits (exact round trip).
+  std::string tensors = "{";
+  bool first = true;
+  for (const auto& [name, t] : m.tensors) {
+    tensors += fmt::format("{}\n    {}: {{\"rows\": {}, \"cols\": {}, \"data\": [", first ? "" : ",",
+                           nlohmann::json(name).dump(), t.rows(), t.cols());
+    first = false;
+    for (Index i = 0; i < t.rows(); ++i)
+      for (Index c = 0; c < t.cols(); ++c) {
+        const float v = t(i, c);
+        if (!std::isfinite(v))
+          throw Error(fmt::format("{}: tensor {} holds a non-finite value; refusing to save", path.string(), name));
+        tensors += fmt::format("{}{:.9g}", (i == 0 && c == 0) ? "" : ",", v);
+      }
+    tensors += "]}";
+  }
+  tensors += "\n  }";
+  j["tensors"] = "@TENSORS@";
+  std::string text = j.dump(2);
+  const auto pos = text.find("\"@TENSORS@\"");
+  text.replace(pos, std::string("\"@TENSORS@\"").size(), tensors);
+  WriteFileAtomic(path, text + "\n");
+}
+
+Model LoadModel(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(file, "", "cannot open model file");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(file, "", fmt::format("not a readable model file (JSON error: {})", e.what()));
+  }
+  auto field = [&](const char* key) -> const nlohmann::json& {
+    if (!j.is_object() || !j.contains(key)) throw InputError(file, key, "missing");
+    return j.at(key);
+  };
+  try {
+    if (field("format") != "unmix-model")
+      throw InputError(file, "format", fmt::format("expected \"unmix-model\", found {}", field("format").dump()));
+    const int version = field("version").get<int>();
+    if (version > kModelFormatVersion)
+      throw InputError(file, "version",
+                       fmt::format("format version {} is newer than this unmix reads ({}); upgrade unmix", version,
+                                   kModelFormatVersion));
+    if (version < 1) throw InputError(file, "version", fmt::format("invalid version {}", version));
+    Model m;
+    m.source = file;
+    m.architecture = field("architecture").get<std::string>();
+    m.bands = field("bands").get<Index>();
+    m.endmembers = field("endmembers").get<Index>();
+    if (m.bands < 1 || m.endmembers < 1)
+      throw InputError(file, "bands/endmembers", fmt::format("must be positive (found {} and {})", m.bands, m.endmembers));
+    if (j.contains("wavelengths")) m.wavelengths = j["wavelengths"].get<std::vector<double>>();
+    if (!m.wavelengths.empty() && static_cast<Index>(m.wavelengths.size()) != m.bands)
+      throw InputError(file, "wavelengths", fmt::format("expected {} values, found {}", m.bands, m.wavelengths.size()));
+    if (j.contains("endmember_names")) m.endmember_names = j["endmember_names"].get<std::vector<std::string>>();
+    if (j.contains("hyperparameters")) m.hyperparameters = j["hyperparameters"];
+    if (j.contains("training")) m.training = j["training"];
+    for (const auto& [name, t] : field("tensors").items()) {
+      const Index rows = t.at("rows").get<Index>(), cols = t.at("cols").get<Index>();
+      const auto& data = t.at("data");
+      if (rows < 0 || cols < 0 || !data.is_array() || static_cast<Index>(data.size()) != rows * cols)
+        throw InputError(file, "tensors." + name,
+                         fmt::format("{} x {} needs {} values, found {}", rows, cols, rows * cols, data.size()));
+      MatrixF mat(rows, cols);
+      Index k = 0;
+      for (Index i = 0; i < rows; ++i)
+        for (Index c = 0; c < cols; ++c) {
+          const auto& v = data[static_cast<size_t>(k++)];
+          if (!v.is_number()) throw InputError(file, "tensors." + name, "holds a value that is not a number");
+          mat(i, c) = v.get<float>();
+          if (!std::isfinite(mat(i, c))) throw InputError(file, "tensors." + name, "holds a non-finite value");
+        }
+      m.tensors.emplace(name, std::move(mat));
+    }
+    return m;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(file, "", fmt::format("malformed model file: {}", e.what()));
+  }
+}
+
+}  // namespace unmix::nets

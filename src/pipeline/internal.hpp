@@ -1,0 +1,26 @@
+#pragma once
+// Shared between the pipeline's classical and network halves.
+#include <chrono>
+#include <vector>
+
+#include "unmix/pipeline/run.hpp"
+
+namespace unmix::internal {
+
+double Since(std::chrono::steady_clock::time_point t0);
+// Places the r x n abundances of the valid pixels into an r x N matrix (0 elsewhere).
+Abundances Scatter(const MatrixF& valid_values, const Scene& scene, const std::vector<Index>& idx);
+Endmembers MakeEndmembers(const MatrixF& spectra, const Scene& scene);
+const MethodInfo& FindMethod(const std::string& name);
+
+struct Split {
+  std::vector<Index> train, test;  // indices into the valid pixels, ascending
+};
+// A seeded random split of n valid pixels into n_train training pixels and the rest.
+Split SplitPixels(Index n, Index n_train, std::uint64_t seed);
+// Training-set size of supervised methods (and the held-out set of methods compared with them).
+Index SupervisedTrainCount(const RunOptions& options, Index n);
+
+RunResult RunNetwork(const Scene& scene, const RunOptions& options, const GroundTruth* gt);
+
+}  // namespace unmix::internal
