@@ -157,5 +157,79 @@ TEST(Cli, ExistingResultIsReplacedWholeNotMixed) {
   EXPECT_FALSE(HasTempLeftovers(out));
 }
 
+TEST(Cli, RunWritesTheRunFolderAndScoresIt) {
+  ScratchDir dir;
+  const auto s = dir / "s";
+  ASSERT_EQ(RunCli("synth -q --patch 5 -r 4 --snr 40 --seed 2 --out '" + s.string() + "'").exit_code, 0);
+  const auto out = dir / "run";
+  const auto r = RunCli("run --method vca-fcls --input '" + (s / "scene.hdr").string() + "' --gt '" +
+                        (s / "gt.mat").string() + "' --out '" + out.string() + "' --seed 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("results:"), std::string::npos) << r.output;
+  for (const char* f : {"endmembers.csv", "result.mat", "abundances.tif", "metrics.json", "run.json"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  const auto m = ReadJson(out / "metrics.json");
+  EXPECT_EQ(m["method"], "vca-fcls");
+  EXPECT_EQ(m["sad_deg"].size(), 4u);
+  EXPECT_LT(m["sad_deg_mean"].get<double>(), 10.0);
+  const auto run = ReadJson(out / "run.json");
+  EXPECT_EQ(run["endmembers"], 4);
+  EXPECT_EQ(run["endmembers_chosen"], "from the ground truth");
+  EXPECT_EQ(run["seed"], 1);
+  // The result reads back as an estimate and scores the same.
+  const auto e = RunCli("eval --json --input '" + (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() +
+                        "' --estimate '" + (out / "result.mat").string() + "'");
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  EXPECT_NEAR(nlohmann::json::parse(e.output)["sad_deg_mean"].get<double>(), m["sad_deg_mean"].get<double>(), 1e-3);
+}
+
+TEST(Cli, EstimateRFindsTheEndmemberCount) {
+  ScratchDir dir;
+  ASSERT_EQ(RunCli("synth -q --patch 6 -r 5 --bands 60 --snr 35 --seed 4 --out '" + dir.path().string() + "'").exit_code, 0);
+  const auto r = RunCli("estimate-r -q --input '" + (dir / "scene.hdr").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "5\n");
+}
+
+TEST(Cli, TrainThenApplyReproducesTheTrainedAbundances) {
+  ScratchDir dir;
+  const auto s = dir / "s";
+  ASSERT_EQ(RunCli("synth -q --patch 4 -r 3 --snr 30 --seed 5 --out '" + s.string() + "'").exit_code, 0);
+  const auto t = RunCli("train -q --method bunet2 --epochs 3 --input '" + (s / "scene.hdr").string() + "' --gt '" +
+                        (s / "gt.mat").string() + "' --out '" + (dir / "t").string() + "'");
+  ASSERT_EQ(t.exit_code, 0) << t.output;
+  for (const char* f : {"model.json", "loss.csv", "metrics.json"}) EXPECT_TRUE(fs::exists(dir / "t" / f)) << f;
+  const auto m = ReadJson(dir / "t" / "metrics.json");
+  for (const char* key : {"init_sad_deg_mean", "init_rmse", "train_seconds", "seconds_per_epoch",
+                          "inference_pixels_per_second"})
+    EXPECT_TRUE(m.contains(key)) << key;
+  const auto a = RunCli("apply --json '" + (dir / "t" / "model.json").string() + "' --input '" +
+                        (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() + "' --out '" +
+                        (dir / "a").string() + "'");
+  ASSERT_EQ(a.exit_code, 0) << a.output;
+  EXPECT_NEAR(nlohmann::json::parse(a.output)["rmse"].get<double>(), m["rmse"].get<double>(), 1e-6);
+  // A scene with other bands is refused with the count the model expects.
+  const auto bad = RunCli("apply '" + (dir / "t" / "model.json").string() + "' --input '" + (s / "scene.hdr").string() +
+                          "' --bands 1-100 --out '" + (dir / "b").string() + "'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("224 bands"), std::string::npos) << bad.output;
+  // A classical method has nothing to train.
+  EXPECT_NE(RunCli("train --method vca-fcls --input '" + (s / "scene.hdr").string() + "' --out '" +
+                   (dir / "x").string() + "'")
+                .exit_code,
+            0);
+}
+
+TEST(Cli, SupervisedMethodsNeedGroundTruth) {
+  ScratchDir dir;
+  ASSERT_EQ(RunCli("synth -q --patch 3 -r 3 --out '" + dir.path().string() + "'").exit_code, 0);
+  for (const char* m : {"aenet2", "sunsal", "fcls"}) {
+    const auto r = RunCli(std::string("run --method ") + m + " -r 3 --input '" + (dir / "scene.hdr").string() +
+                          "' --out '" + (dir / "o").string() + "'");
+    EXPECT_NE(r.exit_code, 0) << m;
+    EXPECT_NE(r.output.find("--gt"), std::string::npos) << m << ": " << r.output;
+  }
+}
+
 }  // namespace
 }  // namespace unmix
