@@ -124,9 +124,8 @@ void RunRun(RunArgs& a) {
       {"options", {{"lambda", a.lambda ? nlohmann::json(*a.lambda) : nlohmann::json(nullptr)},
                    {"iterations", a.iterations ? nlohmann::json(*a.iterations) : nlohmann::json(nullptr)},
                    {"match", ToString(rule)}}},
-      {"network", info.network ? nlohmann::json{{"layers", o.layers}, {"epochs", o.epochs}, {"batch", o.batch},
-                                                {"learning_rate", o.learning_rate},
-                                                {"decoder_learning_rate", o.decoder_learning_rate.value_or(o.learning_rate)},
+      {"network", info.network ? nlohmann::json{{"layers", o.layers}, {"epochs", result.details.value("epochs", 0)}, {"batch", o.batch},
+                                                {"learning_rates", result.details.value("learning_rates", nlohmann::json::array())},
                                                 {"train_pixels", result.train_pixels.size()},
                                                 {"preset", o.preset}, {"init", o.init},
                                                 {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
@@ -176,10 +175,15 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--format", a.format, "Abundance raster format: gtiff or envi")->capture_default_str();
   auto* g = "Networks";
   cmd->add_option("--layers", a.net.layers, "Unrolled layers K")->capture_default_str()->group(g);
-  cmd->add_option("--epochs", a.net.epochs, "Training epochs")->capture_default_str()->group(g);
+  cmd->add_option("--epochs", a.net.epochs, "Training epochs (default 300; NMF-SAE 1000 full-batch iterations)")->group(g);
   cmd->add_option("--batch", a.net.batch, "Minibatch size (0 = full batch)")->capture_default_str()->group(g);
-  cmd->add_option("--lr", a.net.learning_rate, "Adam learning rate")->capture_default_str()->group(g);
-  cmd->add_option("--decoder-lr", a.net.decoder_learning_rate, "Decoder learning rate (default: --lr)")->group(g);
+  cmd->add_option("--lr", a.net.learning_rate, "Adam learning rate (default 1e-4)")->group(g);
+  cmd->add_option("--decoder-lr", a.net.decoder_learning_rate,
+                  "Decoder learning rate (default: --lr; NMF-SAE 5e-4)")->group(g);
+  cmd->add_option("--nmf-inference", a.net.nmf_inference,
+                  "NMF-SAE scene abundances: learned (encoder with the learned endmembers) or initial (with A0)")
+      ->capture_default_str()
+      ->group(g);
   cmd->add_option("--train-pixels", a.net.train_pixels,
                   "Random training subset size (default: supervised min(1000, N/2), scored on the rest; blind all)")
       ->group(g);
@@ -215,7 +219,7 @@ void RegisterRun(CLI::App& app, int argc, char** argv) {
   auto* tc = app.add_subcommand("train", "Train a network and save it (model.json) with its run folder");
   AddSceneOptions(*tc, t->scene);
   AddCommonOptions(*tc, t->common);
-  tc->add_option("-m,--method", t->method, "Network: aenet1, aenet2, bunet1, bunet2")->capture_default_str();
+  tc->add_option("-m,--method", t->method, "Network: aenet1, aenet2, bunet1, bunet2, nmf-sae, mnn-ae1, mnn-ae2, mnn-bu1, mnn-bu2")->capture_default_str();
   AddRunOptions(tc, *t);
   tc->callback([t] { RunRun(*t); });
 }

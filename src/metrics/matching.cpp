@@ -146,7 +146,7 @@ Matching MatchFromCost(const MatrixD& cost, MatchRule rule) {
 
 Matching MatchEndmembers(const MatrixD* ref_e, const MatrixD* est_e, const MatrixD* ref_a,
                          const MatrixD* est_a, MatchRule rule) {
-  const bool spectral = rule == MatchRule::kHungarianSad || rule == MatchRule::kGreedyEuclidean;
+  bool spectral = rule == MatchRule::kHungarianSad || rule == MatchRule::kGreedyEuclidean;
   const bool have_e = ref_e && est_e, have_a = ref_a && est_a;
   if (rule == MatchRule::kNone) {
     const Index r = have_e ? ref_e->cols() : have_a ? ref_a->rows() : 0;
@@ -154,7 +154,10 @@ Matching MatchEndmembers(const MatrixD* ref_e, const MatrixD* est_e, const Matri
     return MatchFromCost(MatrixD::Zero(r, re), rule);
   }
   // Without the endmembers a spectral rule cannot apply; fall back to the abundance rule.
-  if (spectral && !have_e && have_a) rule = MatchRule::kHungarianAbundance;
+  if (spectral && !have_e && have_a) {
+    rule = MatchRule::kHungarianAbundance;
+    spectral = false;
+  }
   if (spectral) {
     if (!have_e) throw OptionError("matching: endmembers are needed for a spectral matching rule");
     if (ref_e->rows() != est_e->rows())

@@ -28,6 +28,11 @@ const std::vector<MethodInfo>& Methods() {
       {"aenet2", "U-ADMM-AENet-II: unrolled ADMM, untied layers, trained on ground-truth abundances", false, true, true},
       {"bunet1", "U-ADMM-BUNet-I: tied unrolled ADMM encoder + nonnegative linear decoder, from VCA", true, true, false},
       {"bunet2", "U-ADMM-BUNet-II: untied unrolled ADMM encoder + nonnegative linear decoder, from VCA", true, true, false},
+      {"nmf-sae", "NMF-SAE: unrolled L1-NMF autoencoder (encoder for S, decoder for A), from VCA + FCLS", true, true, false},
+      {"mnn-ae1", "MNN-AE-1: unrolled ISTA, tied layers, trained on ground-truth abundances", false, true, true},
+      {"mnn-ae2", "MNN-AE-2: unrolled ISTA, untied layers, trained on ground-truth abundances", false, true, true},
+      {"mnn-bu1", "MNN-BU-1: tied unrolled ISTA encoder + nonnegative linear decoder, from VCA", true, true, false},
+      {"mnn-bu2", "MNN-BU-2: untied unrolled ISTA encoder + nonnegative linear decoder, from VCA", true, true, false},
   };
   return methods;
 }
@@ -52,9 +57,11 @@ bool RunOptions::IsValid(std::string* why) const {
   if (lambda && !(*lambda >= 0)) return fail(fmt::format("lambda must be >= 0 (got {})", *lambda));
   if (iterations && *iterations < 1) return fail(fmt::format("iterations must be >= 1 (got {})", *iterations));
   if (layers < 1) return fail(fmt::format("layers must be >= 1 (got {})", layers));
-  if (epochs < 0) return fail(fmt::format("epochs must be >= 0 (got {})", epochs));
+  if (epochs && *epochs < 0) return fail(fmt::format("epochs must be >= 0 (got {})", *epochs));
+  if (nmf_inference != "learned" && nmf_inference != "initial")
+    return fail(fmt::format("NMF-SAE inference must be 'learned' or 'initial' (got '{}')", nmf_inference));
   if (batch < 0) return fail(fmt::format("batch must be >= 0 (got {}; 0 = full batch)", batch));
-  if (!(learning_rate > 0)) return fail(fmt::format("learning rate must be > 0 (got {})", learning_rate));
+  if (learning_rate && !(*learning_rate > 0)) return fail(fmt::format("learning rate must be > 0 (got {})", *learning_rate));
   if (decoder_learning_rate && !(*decoder_learning_rate > 0)) return fail("decoder learning rate must be > 0");
   if (train_pixels < 0) return fail("train pixels must be >= 0");
   if (preset != "authors" && preset != "paper")

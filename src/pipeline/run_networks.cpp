@@ -11,6 +11,8 @@
 #include "unmix/core/rng.hpp"
 #include "unmix/endmember/vca.hpp"
 #include "unmix/nets/admm_nets.hpp"
+#include "unmix/nets/mnn.hpp"
+#include "unmix/nets/nmf_sae.hpp"
 
 namespace unmix {
 namespace internal {
@@ -43,28 +45,6 @@ MatrixF Columns(const MatrixF& m, const std::vector<Index>& idx) {
   return out;
 }
 
-nets::Model AdmmModel(const std::string& method, const nets::AdmmEncoder<float>& enc, const MatrixF* decoder,
-                      const nets::AdmmNetOptions& ao, const nets::AdmmInitValues& init, const Scene& scene) {
-  nets::Model m;
-  m.architecture = method;
-  m.bands = enc.bands();
-  m.endmembers = enc.endmembers();
-  m.wavelengths = scene.wavelengths;
-  m.hyperparameters = {{"layers", ao.layers},
-                       {"updates", enc.updates()},
-                       {"tied", enc.tied()},
-                       {"preset", ao.preset == nets::AdmmPreset::kPaper ? "paper" : "authors"},
-                       {"init_lambda", init.lambda},
-                       {"init_mu", init.mu},
-                       {"norm_epsilon", enc.norm_epsilon()}};
-  m.tensors["encoder.W"] = enc.params().wt;
-  m.tensors["encoder.B"] = enc.params().bt;
-  m.tensors["encoder.theta"] = enc.params().theta;
-  m.tensors["encoder.eta"] = enc.params().eta;
-  if (decoder) m.tensors["decoder.A"] = *decoder;
-  return m;
-}
-
 nets::AdmmEncoder<float> AdmmEncoderFromModel(const nets::Model& m) {
   const auto& h = m.hyperparameters;
   if (!h.contains("updates") || !h.contains("tied"))
@@ -83,8 +63,143 @@ nets::AdmmEncoder<float> AdmmEncoderFromModel(const nets::Model& m) {
 
 }  // namespace
 
+namespace {
+
+// What differs between the ADMM and MNN families; the training flow is shared.
+struct AdmmFamily {
+  using Encoder = nets::AdmmEncoder<float>;
+  using AENet = nets::AdmmAENet<float>;
+  using BUNet = nets::AdmmBUNet<float>;
+  static Encoder Make(const RunOptions& o, const MatrixD& a0, nlohmann::json& hyper, double& lo, double& hi,
+                      double data_max) {
+    nets::AdmmNetOptions ao;
+    ao.layers = o.layers;
+    ao.tied = o.method.back() == '1';
+    ao.preset = o.preset == "paper" ? nets::AdmmPreset::kPaper : nets::AdmmPreset::kAuthorsCode;
+    const auto init = nets::ResolveAdmmInit(ao, a0);
+    Encoder enc = nets::MakeAdmmEncoder<float>(ao, a0);
+    lo = ao.preset == nets::AdmmPreset::kPaper ? 0.0 : 1e-6;
+    // The authors clip at 1 (reflectance); scenes in other units keep their own range.
+    hi = ao.preset == nets::AdmmPreset::kPaper ? std::numeric_limits<double>::infinity() : std::max(1.0, data_max);
+    hyper = {{"layers", ao.layers}, {"updates", enc.updates()}, {"tied", enc.tied()},
+             {"preset", o.preset}, {"init_lambda", init.lambda}, {"init_mu", init.mu},
+             {"norm_epsilon", enc.norm_epsilon()}};
+    return enc;
+  }
+  static MatrixF Apply(const Encoder& e, const MatrixF& y) { return nets::ApplyEncoder(e, y); }
+  static void Save(const Encoder& e, nets::Model& m) {
+    m.tensors["encoder.W"] = e.params().wt;
+    m.tensors["encoder.B"] = e.params().bt;
+    m.tensors["encoder.theta"] = e.params().theta;
+    m.tensors["encoder.eta"] = e.params().eta;
+  }
+};
+
+struct MnnFamily {
+  using Encoder = nets::MnnEncoder<float>;
+  using AENet = nets::MnnAENet<float>;
+  using BUNet = nets::MnnBUNet<float>;
+  static Encoder Make(const RunOptions& o, const MatrixD& a0, nlohmann::json& hyper, double& lo, double& hi, double) {
+    nets::MnnNetOptions mo;
+    mo.layers = o.layers;
+    mo.tied = o.method.back() == '1';
+    if (o.lambda) mo.lambda = *o.lambda;
+    Encoder enc = nets::MakeMnnEncoder<float>(mo, a0);
+    lo = mo.decoder_min;
+    hi = mo.decoder_max;
+    hyper = {{"layers", mo.layers}, {"tied", mo.tied}, {"threshold", "scalar"}, {"init_lambda", mo.lambda},
+             {"norm_epsilon", mo.norm_epsilon}};
+    return enc;
+  }
+  static MatrixF Apply(const Encoder& e, const MatrixF& y) { return nets::ApplyMnnEncoder(e, y); }
+  static void Save(const Encoder& e, nets::Model& m) {
+    m.tensors["encoder.W"] = e.params().w;
+    m.tensors["encoder.B"] = e.params().b;
+    m.tensors["encoder.theta"] = e.params().theta;
+  }
+};
+
+template <typename Family>
+void TrainUnrolled(const MethodInfo& info, const RunOptions& o, const GroundTruth* gt, const MatrixF& y,
+                   const MatrixF& y_train, const MatrixF& a0, const train::TrainOptions& to, RunResult& out,
+                   MatrixF& x, std::optional<MatrixF>& decoder) {
+  nlohmann::json hyper;
+  double lo = 0, hi = 0;
+  typename Family::Encoder encoder = Family::Make(o, a0.cast<double>(), hyper, lo, hi, y.size() ? y.maxCoeff() : 1.0f);
+  const auto t = std::chrono::steady_clock::now();
+  if (info.supervised) {
+    const Index r = a0.cols(), n_train = y_train.cols();
+    MatrixF x_train(r, n_train);
+    for (Index j = 0; j < n_train; ++j)
+      x_train.col(j) = gt->abundances->values.col(out.train_pixels[static_cast<size_t>(j)]);
+    typename Family::AENet net(std::move(encoder), y_train, std::move(x_train), o.loss);
+    out.training = train::Train(net, to);
+    encoder = std::move(net.encoder());
+  } else {
+    typename Family::BUNet net(std::move(encoder), a0, y_train, lo, hi);
+    out.training = train::Train(net, to);
+    encoder = std::move(net.encoder());
+    decoder = net.decoder();
+    out.details["decoder_bounds"] = {lo, std::isfinite(hi) ? nlohmann::json(hi) : nlohmann::json("inf")};
+  }
+  out.timings["train"] = Since(t);
+  const auto ti = std::chrono::steady_clock::now();
+  x = Family::Apply(encoder, y);
+  out.timings["inference"] = Since(ti);
+  out.model = nets::Model{};
+  out.model->hyperparameters = hyper;
+  Family::Save(encoder, *out.model);
+}
+
+// NMF-SAE: the whole training set is one sample (its decoder weights W2 are N x r).
+void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, const MatrixF& a0,
+                 const train::TrainOptions& to, RunResult& out, MatrixF& x, std::optional<MatrixF>& decoder) {
+  const MatrixF s0 = Fcls<float>(a0, y_train).abundances;
+  nets::NmfSaeOptions no;
+  no.layers = o.layers;
+  if (o.lambda) no.lambda = *o.lambda;
+  nets::NmfSae<float> net(a0, s0, y_train, no);
+  const auto t = std::chrono::steady_clock::now();
+  out.training = train::Train(net, to);
+  out.timings["train"] = Since(t);
+  const MatrixF ak = net.Endmembers();
+  decoder = ak;
+  const auto ti = std::chrono::steady_clock::now();
+  const bool learned = o.nmf_inference == "learned";
+  const MatrixF start = Fcls<float>(learned ? ak : a0, y).abundances;
+  x = nets::NmfSaeEncode(net, y, start, learned ? nets::EncoderEndmembers::kLearned : nets::EncoderEndmembers::kInitial);
+  out.timings["inference"] = Since(ti);
+  out.model = nets::Model{};
+  out.model->hyperparameters = {{"layers", no.layers}, {"lambda", no.lambda}, {"norm_epsilon", no.norm_epsilon},
+                                {"inference", o.nmf_inference}, {"step_s", net.step_s()}, {"step_a", net.step_a()}};
+  out.model->tensors["encoder.W1"] = net.w1();
+  out.model->tensors["encoder.theta"] = net.theta();
+  // The residual term of the encoder at inference: A0 or the learned A_K.
+  out.model->tensors["encoder.A"] = learned ? ak : a0;
+}
+
+nets::MnnEncoder<float> MnnEncoderFromModel(const nets::Model& m) {
+  const auto& h = m.hyperparameters;
+  if (!h.contains("layers") || !h.contains("tied"))
+    throw InputError(m.source, "hyperparameters", "an MNN network needs 'layers' and 'tied'");
+  nets::MnnNetOptions mo;
+  mo.layers = h["layers"].get<int>();
+  mo.tied = h["tied"].get<bool>();
+  mo.norm_epsilon = h.value("norm_epsilon", 1e-8);
+  if (mo.layers < 1) throw InputError(m.source, "hyperparameters.layers", "must be >= 1");
+  nets::MnnEncoder<float> enc = nets::MakeMnnEncoder<float>(mo, MatrixD::Ones(m.bands, m.endmembers));
+  enc.params().w = m.Tensor("encoder.W", enc.params().w.rows(), enc.params().w.cols());
+  enc.params().b = m.Tensor("encoder.B", enc.params().b.rows(), enc.params().b.cols());
+  enc.params().theta = m.Tensor("encoder.theta", enc.params().theta.rows(), enc.params().theta.cols());
+  return enc;
+}
+
+}  // namespace
+
 RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth* gt) {
   const MethodInfo& info = FindMethod(o.method);
+  const bool nmf_sae = o.method == "nmf-sae";
+  const bool mnn = o.method.rfind("mnn-", 0) == 0;
   const auto valid = scene.valid_indices();
   const MatrixF y = scene.valid_data();
   const Index n = y.cols(), p = y.rows(), r = o.endmembers;
@@ -130,56 +245,30 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
     out.details["init"] = "VCA";
     out.details["vca"] = {{"indices", v.indices}, {"snr_db", v.summary.snr_db}};
   }
-  nets::AdmmNetOptions ao;
-  ao.layers = o.layers;
-  ao.tied = o.method.back() == '1';
-  ao.preset = o.preset == "paper" ? nets::AdmmPreset::kPaper : nets::AdmmPreset::kAuthorsCode;
-  const MatrixD a0d = a0.cast<double>();
-  const auto init = nets::ResolveAdmmInit(ao, a0d);
-  auto encoder = nets::MakeAdmmEncoder<float>(ao, a0d);
   out.timings["init"] = Since(t);
 
   train::TrainOptions to;
-  to.epochs = o.epochs;
-  to.batch_size = o.batch;
+  to.epochs = o.epochs.value_or(nmf_sae ? 1000 : 300);
+  to.batch_size = nmf_sae ? 0 : o.batch;
   to.seed = o.seed;
   to.patience = o.patience;
-  to.adam.group_learning_rates = {o.learning_rate, o.decoder_learning_rate.value_or(o.learning_rate)};
+  const double lr = o.learning_rate.value_or(1e-4);
+  to.adam.group_learning_rates = {lr, o.decoder_learning_rate.value_or(nmf_sae && !o.learning_rate ? 5e-4 : lr)};
   to.on_epoch = o.on_epoch;
   const MatrixF y_train = Columns(y, split.train);
 
-  t = std::chrono::steady_clock::now();
+  MatrixF x;
   std::optional<MatrixF> decoder;
-  if (info.supervised) {
-    MatrixF x_train(r, n_train);
-    for (Index j = 0; j < n_train; ++j)
-      x_train.col(j) = gt->abundances->values.col(out.train_pixels[static_cast<size_t>(j)]);
-    nets::AdmmAENet<float> net(std::move(encoder), y_train, std::move(x_train), o.loss);
-    out.training = train::Train(net, to);
-    encoder = std::move(net.encoder());
-  } else {
-    const double data_max = y.size() ? static_cast<double>(y.maxCoeff()) : 1.0;
-    const double lo = ao.preset == nets::AdmmPreset::kPaper ? 0.0 : 1e-6;
-    // The authors clip at 1 (reflectance); scenes in other units keep their own range.
-    const double hi = ao.preset == nets::AdmmPreset::kPaper ? std::numeric_limits<double>::infinity()
-                                                            : std::max(1.0, data_max);
-    nets::AdmmBUNet<float> net(std::move(encoder), a0, y_train, lo, hi);
-    out.training = train::Train(net, to);
-    encoder = std::move(net.encoder());
-    decoder = net.decoder();
-    out.details["decoder_bounds"] = {lo, hi};
-  }
-  out.timings["train"] = Since(t);
+  if (nmf_sae) TrainNmfSae(o, y, y_train, a0, to, out, x, decoder);
+  else if (mnn) TrainUnrolled<MnnFamily>(info, o, gt, y, y_train, a0, to, out, x, decoder);
+  else TrainUnrolled<AdmmFamily>(info, o, gt, y, y_train, a0, to, out, x, decoder);
   out.reports.push_back(out.training->BriefReport());
 
-  t = std::chrono::steady_clock::now();
-  const MatrixF x = nets::ApplyEncoder(encoder, y);
-  const double t_apply = Since(t);
-  out.timings["inference"] = t_apply;
+  const double t_apply = out.timings["inference"];
   out.details["inference_pixels_per_second"] = t_apply > 0 ? static_cast<double>(n) / t_apply : 0.0;
   out.details["train_pixels"] = n_train;
-  out.details["init_lambda"] = init.lambda;
-  out.details["init_mu"] = init.mu;
+  out.details["epochs"] = to.epochs;
+  out.details["learning_rates"] = to.adam.group_learning_rates;
   out.details["training"] = {{"epochs_run", out.training->epochs_run},
                              {"best_epoch", out.training->best_epoch},
                              {"initial_loss", out.training->initial_loss},
@@ -192,13 +281,18 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
 
   out.endmembers = MakeEndmembers(decoder ? *decoder : a0, scene);
   out.abundances = Scatter(x, scene, valid);
-  if (!info.supervised) {  // the start the blind network refines: VCA endmembers + FCLS abundances
+  if (!info.supervised) {  // the start a blind network refines: VCA endmembers + FCLS abundances
     out.init_endmembers = MakeEndmembers(a0, scene);
     out.init_abundances = Scatter(Fcls<float>(a0, y).abundances, scene, valid);
   }
-  out.model = AdmmModel(o.method, encoder, decoder ? &*decoder : nullptr, ao, init, scene);
-  out.model->training = out.details["training"];
-  out.model->training["loss_history"] = out.training->loss_history;
+  nets::Model& m = *out.model;
+  m.architecture = o.method;
+  m.bands = p;
+  m.endmembers = r;
+  m.wavelengths = scene.wavelengths;
+  if (decoder) m.tensors["decoder.A"] = *decoder;
+  m.training = out.details["training"];
+  m.training["loss_history"] = out.training->loss_history;
   out.timings["total"] = Since(t0);
   return out;
 }
@@ -214,6 +308,21 @@ MatrixF ApplyModel(const nets::Model& model, const MatrixF& pixels) {
   const std::string& a = model.architecture;
   if (a == "aenet1" || a == "aenet2" || a == "bunet1" || a == "bunet2")
     return nets::ApplyEncoder(internal::AdmmEncoderFromModel(model), pixels);
+  if (a.rfind("mnn-", 0) == 0) return nets::ApplyMnnEncoder(internal::MnnEncoderFromModel(model), pixels);
+  if (a == "nmf-sae") {
+    // The encoder needs only W1, theta and the endmembers of its residual term; the network is
+    // built on a one-pixel placeholder scene and its weights replaced by the model's.
+    const MatrixF& ae = model.Tensor("encoder.A", model.bands, model.endmembers);
+    nets::NmfSaeOptions no;
+    no.layers = model.hyperparameters.value("layers", 2);
+    no.norm_epsilon = model.hyperparameters.value("norm_epsilon", 1e-8);
+    const MatrixF s1 = MatrixF::Constant(model.endmembers, 1, 1.0f / static_cast<float>(model.endmembers));
+    nets::NmfSae<float> net(ae, s1, ae * s1, no);
+    net.w1() = model.Tensor("encoder.W1", model.endmembers, model.bands);
+    net.theta() = model.Tensor("encoder.theta", model.endmembers, 1);
+    const MatrixF start = Fcls<float>(ae, pixels).abundances;
+    return nets::NmfSaeEncode(net, pixels, start, nets::EncoderEndmembers::kInitial);
+  }
   throw InputError(model.source, "architecture", fmt::format("unknown architecture '{}'", a));
 }
 

@@ -149,6 +149,17 @@ TEST(Matching, RecoversPermutationUnderEveryRule) {
   EXPECT_LT(ev.abundances->rmse, 1e-15);
 }
 
+TEST(Matching, SpectralRuleWithoutEndmembersFallsBackToAbundances) {
+  Rng rng(12);
+  MatrixD ref_a = RandomPositive(3, 50, rng);
+  MatrixD est_a(3, 50);
+  est_a << ref_a.row(2), ref_a.row(0), ref_a.row(1);
+  const auto m = MatchEndmembers(nullptr, nullptr, &ref_a, &est_a, MatchRule::kHungarianSad);
+  EXPECT_EQ(m.rule, MatchRule::kHungarianAbundance);
+  EXPECT_EQ(m.estimate_for_reference, (std::vector<Index>{1, 2, 0}));
+  EXPECT_THROW(MatchEndmembers(nullptr, nullptr, nullptr, nullptr, MatchRule::kHungarianSad), OptionError);
+}
+
 TEST(Matching, GreedyCanDifferFromOptimal) {
   // Greedy takes the 0.1 pair first and is left with 10; the optimum pays 0.2 + 0.3.
   MatrixD cost(2, 2);
