@@ -76,9 +76,13 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
     const MatrixD beta_rr = beta * rr;
     rx = beta_rr * beta.transpose() / static_cast<double>(n);
     rx = 0.5 * (rx + rx.transpose());
+    // Residual variance over the regression's degrees of freedom (p - 1 coefficients fitted):
+    // dividing by N instead underestimates the noise by (N - p + 1) / N, which on small scenes
+    // (N = 1296, p = 224) made weak noise directions count as signal.
+    const double dof = static_cast<double>(n - (p - 1));
     for (Index i = 0; i < p; ++i) {
       const double v = rr(i, i) - 2.0 * beta_rr(i, i) + beta_rr.row(i).dot(beta.row(i));
-      noise_var(i) = std::max(v, 0.0) / static_cast<double>(n);
+      noise_var(i) = std::max(v, 0.0) / dof;
     }
   });
 

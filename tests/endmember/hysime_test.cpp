@@ -6,6 +6,7 @@
 
 #include "endmember/classical_synthetic.hpp"
 #include "unmix/core/error.hpp"
+#include "unmix/synth/synthetic.hpp"
 
 namespace unmix {
 namespace {
@@ -81,7 +82,8 @@ TEST(HySime, KeptNoiseMatchesVariances) {
   const auto result = EstimateEndmemberCount(scene.pixels, o);
   ASSERT_EQ(result.noise.rows(), 100);
   ASSERT_EQ(result.noise.cols(), 3000);
-  const VectorD direct = result.noise.rowwise().squaredNorm() / 3000.0;
+  // Residual sum of squares over the N - (p - 1) degrees of freedom of the regression.
+  const VectorD direct = result.noise.rowwise().squaredNorm() / (3000.0 - 99.0);
   EXPECT_LT((direct - result.noise_variance).cwiseAbs().maxCoeff() / direct.maxCoeff(), 1e-8);
   EXPECT_EQ(EstimateEndmemberCount(scene.pixels).noise.size(), 0);
 }
@@ -131,3 +133,16 @@ TEST(HySime, OptionsAreValidated) {
 
 }  // namespace
 }  // namespace unmix
+
+// A small scene with many bands (N = 1296, p = 224): with the residual variance divided by N
+// instead of its degrees of freedom, the noise was underestimated by 17% and HySime returned 16.
+TEST(HySime, SmallSceneWithManyBands) {
+  auto o = unmix::SyntheticOptions::UAdmmNets();
+  o.patch = 6;
+  o.endmembers = 5;
+  o.snr_db = 35;
+  o.seed = 4;
+  const auto s = unmix::MakeSyntheticScene(o);
+  ASSERT_EQ(s.scene.pixels(), 1296);
+  EXPECT_EQ(unmix::EstimateEndmemberCount<float>(s.scene.data).count, 5);
+}

@@ -3,7 +3,8 @@
 // estimates the number of endmembers r as the dimension of the signal subspace.
 //  1. Noise: each band is regressed on all other bands (least squares over the pixels, through
 //     the inverse of the band correlation matrix Y Y^T, with a small ridge); the regression
-//     residual is the noise estimate and its per-band variance the noise correlation (diagonal).
+//     residual is the noise estimate and its per-band variance (residual sum of squares over
+//     the N - (p - 1) degrees of freedom) the noise correlation (diagonal).
 //  2. Subspace: with R_x the correlation of the signal estimate (Y minus noise) and e_i its
 //     eigenvectors, direction i is kept when its projected signal power exceeds its projected
 //     noise power, i.e. the mean squared error criterion -e_i^T R_y e_i + 2 e_i^T R_n e_i < 0.
