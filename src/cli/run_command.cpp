@@ -185,7 +185,7 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
       ->capture_default_str()
       ->group(g);
   cmd->add_option("--train-pixels", a.net.train_pixels,
-                  "Random training subset size (default: supervised min(1000, N/2), scored on the rest; blind all)")
+                  "Random training subset size (default: supervised min(1000, N/2), scored on the rest; nmf-sae 1000; other blind all)")
       ->group(g);
   cmd->add_option("--preset", a.net.preset, "ADMM networks: authors (public code's settings) or paper (equations)")
       ->capture_default_str()

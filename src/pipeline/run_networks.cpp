@@ -219,7 +219,10 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
       throw OptionError(fmt::format("{} endmembers requested but the ground truth has {}", r, gt->abundances->count()));
     n_train = SupervisedTrainCount(o, n);
   } else {
-    n_train = o.train_pixels > 0 ? std::min(o.train_pixels, n) : n;
+    // NMF-SAE trains on 1000 pixels as in its paper (its decoder weights grow with N); the
+    // other blind networks train on every pixel, as u-admm-nets.txt does on real scenes.
+    const Index fallback = nmf_sae ? std::min<Index>(1000, n) : n;
+    n_train = o.train_pixels > 0 ? std::min(o.train_pixels, n) : fallback;
   }
   const Split split = SplitPixels(n, n_train, o.seed);
   for (Index i : split.train) out.train_pixels.push_back(valid[static_cast<size_t>(i)]);

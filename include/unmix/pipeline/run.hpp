@@ -41,7 +41,8 @@ struct RunOptions {
   // RMSE 0.054 against 0.084 for "learned" (docs/networks.md).
   std::string nmf_inference = "initial";
   // Training pixels: a seeded random subset of the valid pixels. 0: supervised methods take
-  // min(1000, half the valid pixels) and are scored on the rest; blind methods train on all.
+  // min(1000, half the valid pixels) and are scored on the rest; NMF-SAE trains on
+  // min(1000, N) (its paper's setting) and encodes the rest; other blind networks train on all.
   Index train_pixels = 0;
   std::string preset = "authors";    // ADMM nets: "authors" (public code) or "paper" (equations)
   nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
