@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
-#include "unmix/nets/admm_nets.hpp"  // GatherColumns
 
 namespace unmix::nets {
 
@@ -136,96 +135,11 @@ MnnEncoder<T> MakeMnnEncoder(const MnnNetOptions& o, const MatrixD& a) {
   return enc;
 }
 
-template <typename T>
-MnnAENet<T>::MnnAENet(MnnEncoder<T> encoder, Matrix<T> pixels, Matrix<T> abundances, CompositeLossWeights weights,
-                      AadOptions aad, double aid_epsilon)
-    : encoder_(std::move(encoder)), y_(std::move(pixels)), x_(std::move(abundances)), weights_(weights), aad_(aad),
-      aid_epsilon_(aid_epsilon) {
-  if (y_.rows() != encoder_.bands() || x_.rows() != encoder_.endmembers() || y_.cols() != x_.cols())
-    throw OptionError(fmt::format("MNN-AE: pixels {} x {} and abundances {} x {} do not fit a network for {} bands, "
-                                  "{} endmembers",
-                                  y_.rows(), y_.cols(), x_.rows(), x_.cols(), encoder_.bands(), encoder_.endmembers()));
-}
-
-template <typename T>
-T MnnAENet<T>::Batch(std::span<const Index> batch) {
-  GatherColumns(y_, batch, yb_);
-  GatherColumns(x_, batch, xb_);
-  const Matrix<T>& out = encoder_.Forward(yb_, ws_);
-  dout_.setZero(out.rows(), out.cols());
-  const T loss = CompositeLoss(xb_, out, &dout_, weights_, aad_, aid_epsilon_);
-  encoder_.Backward(yb_, ws_, dout_);
-  return loss;
-}
-
-template <typename T>
-MnnBUNet<T>::MnnBUNet(MnnEncoder<T> encoder, Matrix<T> decoder, Matrix<T> pixels, double lo, double hi)
-    : encoder_(std::move(encoder)), decoder_(std::move(decoder)), y_(std::move(pixels)), lo_(lo), hi_(hi) {
-  if (decoder_.rows() != encoder_.bands() || decoder_.cols() != encoder_.endmembers() || y_.rows() != encoder_.bands())
-    throw OptionError("MNN-BU: decoder or pixels do not fit the encoder's size");
-  if (std::isnan(lo) || std::isnan(hi) || !(lo <= hi)) throw OptionError("MNN-BU: decoder_min must be <= decoder_max");
-  decoder_grad_.setZero(decoder_.rows(), decoder_.cols());
-  Project();
-}
-
-template <typename T>
-train::ParameterList<T> MnnBUNet<T>::Parameters() {
-  auto p = encoder_.Parameters(0);
-  p.push_back({"decoder.A", &decoder_, &decoder_grad_, 1});
-  return p;
-}
-
-template <typename T>
-T MnnBUNet<T>::Batch(std::span<const Index> batch) {
-  GatherColumns(y_, batch, yb_);
-  const Matrix<T>& out = encoder_.Forward(yb_, ws_);
-  yhat_.noalias() = decoder_ * out;
-  dyhat_.setZero(yhat_.rows(), yhat_.cols());
-  const T loss = ReconstructionMse(yb_, yhat_, &dyhat_);
-  decoder_grad_.noalias() += dyhat_ * out.transpose();
-  dout_.noalias() = decoder_.transpose() * dyhat_;
-  encoder_.Backward(yb_, ws_, dout_);
-  return loss;
-}
-
-template <typename T>
-void MnnBUNet<T>::Project() {
-  // An infinite bound converts to an infinite T, so [0, inf) leaves the upper side untouched.
-  decoder_ = decoder_.cwiseMax(static_cast<T>(lo_)).cwiseMin(static_cast<T>(hi_));
-}
-
-template <typename T>
-Matrix<T> ApplyMnnEncoder(const MnnEncoder<T>& encoder, const Matrix<T>& pixels, Index block) {
-  if (pixels.rows() != encoder.bands())
-    throw OptionError(fmt::format("MNN encoder: pixels have {} bands, the network {}", pixels.rows(),
-                                  encoder.bands()));
-  if (block < 1) throw OptionError("MNN encoder: the block size must be positive");
-  const Index n = pixels.cols();
-  Matrix<T> out(encoder.endmembers(), n);
-  const Index blocks = (n + block - 1) / block;
-#pragma omp parallel
-  {
-    typename MnnEncoder<T>::Workspace ws;
-#pragma omp for schedule(static)
-    for (Index b = 0; b < blocks; ++b) {
-      const Index s = b * block, len = std::min(block, n - s);
-      out.middleCols(s, len) = encoder.Forward(pixels.middleCols(s, len), ws);
-    }
-  }
-  return out;
-}
-
 template struct MnnParams<float>;
 template struct MnnParams<double>;
 template class MnnEncoder<float>;
 template class MnnEncoder<double>;
 template MnnEncoder<float> MakeMnnEncoder<float>(const MnnNetOptions&, const MatrixD&);
 template MnnEncoder<double> MakeMnnEncoder<double>(const MnnNetOptions&, const MatrixD&);
-template class MnnAENet<float>;
-template class MnnAENet<double>;
-template class MnnBUNet<float>;
-template class MnnBUNet<double>;
-template Matrix<float> ApplyMnnEncoder<float>(const MnnEncoder<float>&, const Matrix<float>&, Index);
-template Matrix<double> ApplyMnnEncoder<double>(const MnnEncoder<double>&, const Matrix<double>&, Index);
 
 }  // namespace unmix::nets

@@ -6,22 +6,11 @@
 #include <cmath>
 
 #include "gradient_check.hpp"
+#include "random_data.hpp"
 #include "unmix/core/rng.hpp"
 
 namespace unmix::nets {
 namespace {
-
-MatrixD RandomPositive(Index rows, Index cols, Rng& rng, double lo = 0.05, double hi = 1.0) {
-  MatrixD m(rows, cols);
-  for (Index j = 0; j < cols; ++j)
-    for (Index i = 0; i < rows; ++i) m(i, j) = rng.Uniform(lo, hi);
-  return m;
-}
-
-MatrixD RandomSimplex(Index r, Index n, Rng& rng) {
-  MatrixD x = RandomPositive(r, n, rng, 0.01, 1.0);
-  return x.array().rowwise() / x.colwise().sum().array();
-}
 
 // Perturbs every parameter so tied/untied sets differ and the check is not at a special point.
 void Perturb(AdmmEncoder<double>& enc, Rng& rng, double scale) {

@@ -10,23 +10,12 @@
 #include <vector>
 
 #include "gradient_check.hpp"
+#include "random_data.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/core/rng.hpp"
 
 namespace unmix::nets {
 namespace {
-
-MatrixD RandomPositive(Index rows, Index cols, Rng& rng, double lo = 0.05, double hi = 1.0) {
-  MatrixD m(rows, cols);
-  for (Index j = 0; j < cols; ++j)
-    for (Index i = 0; i < rows; ++i) m(i, j) = rng.Uniform(lo, hi);
-  return m;
-}
-
-MatrixD RandomSimplex(Index r, Index n, Rng& rng) {
-  MatrixD x = RandomPositive(r, n, rng, 0.01, 1.0);
-  return x.array().rowwise() / x.colwise().sum().array();
-}
 
 struct Problem {
   MatrixD a, y, x;

@@ -34,6 +34,7 @@ struct AdmmParams {
 template <typename T>
 class AdmmEncoder {
  public:
+  using Scalar = T;
   struct Workspace {
     Matrix<T> wy;                     // W^T y for every parameter set, stacked
     std::vector<Matrix<T>> x, pre, z, d;

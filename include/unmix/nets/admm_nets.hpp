@@ -19,6 +19,7 @@
 #include <string>
 
 #include "unmix/nets/admm_encoder.hpp"
+#include "unmix/nets/encoder_nets.hpp"
 #include "unmix/nets/losses.hpp"
 #include "unmix/train/trainer.hpp"
 
@@ -54,61 +55,18 @@ AdmmInitValues ResolveAdmmInit(const AdmmNetOptions& options, const MatrixD& end
 template <typename T>
 AdmmEncoder<T> MakeAdmmEncoder(const AdmmNetOptions& options, const MatrixD& endmembers);
 
-// Supervised: training pixels Y (p x N) with their abundances X (r x N).
+// Supervised (AENet): training pixels Y (p x N) with their abundances X (r x N).
 template <typename T>
-class AdmmAENet : public train::Objective<T> {
- public:
-  AdmmAENet(AdmmEncoder<T> encoder, Matrix<T> pixels, Matrix<T> abundances, CompositeLossWeights weights = {},
-            AadOptions aad = {}, double aid_epsilon = 1e-8);
-  train::ParameterList<T> Parameters() override { return encoder_.Parameters(0); }
-  Index Samples() const override { return y_.cols(); }
-  T Batch(std::span<const Index> batch) override;
+using AdmmAENet = SupervisedNet<AdmmEncoder<T>>;
 
-  AdmmEncoder<T>& encoder() { return encoder_; }
-
- private:
-  AdmmEncoder<T> encoder_;
-  Matrix<T> y_, x_;
-  CompositeLossWeights weights_;
-  AadOptions aad_;
-  double aid_epsilon_;
-  typename AdmmEncoder<T>::Workspace ws_;
-  Matrix<T> yb_, xb_, dout_;
-};
-
-// Blind: the encoder plus a linear decoder A~ (p x r) kept in [decoder_min, decoder_max];
-// loss: mean over entries of (A~ x~(y) - y)^2.
+// Blind (BUNet): the encoder plus a linear decoder A~ (p x r) kept in [decoder_min, decoder_max].
 template <typename T>
-class AdmmBUNet : public train::Objective<T> {
- public:
-  AdmmBUNet(AdmmEncoder<T> encoder, Matrix<T> decoder, Matrix<T> pixels, double decoder_min, double decoder_max);
-  train::ParameterList<T> Parameters() override;
-  Index Samples() const override { return y_.cols(); }
-  T Batch(std::span<const Index> batch) override;
-  void Project() override;
-
-  AdmmEncoder<T>& encoder() { return encoder_; }
-  const Matrix<T>& decoder() const { return decoder_; }
-  Matrix<T>& decoder() { return decoder_; }
-
- private:
-  AdmmEncoder<T> encoder_;
-  Matrix<T> decoder_, decoder_grad_;
-  Matrix<T> y_;
-  double lo_, hi_;
-  typename AdmmEncoder<T>::Workspace ws_;
-  Matrix<T> yb_, yhat_, dyhat_, dout_;
-};
+using AdmmBUNet = AutoencoderNet<AdmmEncoder<T>>;
 
 // Applies a trained encoder to pixels (p x N) in blocks, in parallel; returns r x N abundances.
 template <typename T>
-Matrix<T> ApplyEncoder(const AdmmEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 4096);
-
-// Copies the columns `batch` of `src` into `dst` (resized only when the batch size changes).
-template <typename T>
-void GatherColumns(const Matrix<T>& src, std::span<const Index> batch, Matrix<T>& dst) {
-  dst.resize(src.rows(), static_cast<Index>(batch.size()));
-  for (size_t j = 0; j < batch.size(); ++j) dst.col(static_cast<Index>(j)) = src.col(batch[j]);
+Matrix<T> ApplyEncoder(const AdmmEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 4096) {
+  return ApplyEncoderInBlocks(encoder, pixels, block);
 }
 
 }  // namespace unmix::nets

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "unmix/core/types.hpp"
+#include "unmix/nets/encoder_nets.hpp"
 #include "unmix/nets/losses.hpp"
 #include "unmix/train/parameters.hpp"
 #include "unmix/train/trainer.hpp"
@@ -40,6 +41,7 @@ struct MnnParams {
 template <typename T>
 class MnnEncoder {
  public:
+  using Scalar = T;
   struct Workspace {
     Matrix<T> wy;                // W_k y for every parameter set, stacked
     std::vector<Matrix<T>> pre, x;
@@ -109,55 +111,16 @@ MnnEncoder<T> MakeMnnEncoder(const MnnNetOptions& options, const MatrixD& endmem
 // MNN-AE (supervised): training pixels Y (p x N) with their abundances X (r x N); loss: the
 // same composite loss as AdmmAENet (mean over the batch's pixels).
 template <typename T>
-class MnnAENet : public train::Objective<T> {
- public:
-  MnnAENet(MnnEncoder<T> encoder, Matrix<T> pixels, Matrix<T> abundances, CompositeLossWeights weights = {},
-           AadOptions aad = {}, double aid_epsilon = 1e-8);
-  train::ParameterList<T> Parameters() override { return encoder_.Parameters(0); }
-  Index Samples() const override { return y_.cols(); }
-  T Batch(std::span<const Index> batch) override;
-
-  MnnEncoder<T>& encoder() { return encoder_; }
-  const MnnEncoder<T>& encoder() const { return encoder_; }
-
- private:
-  MnnEncoder<T> encoder_;
-  Matrix<T> y_, x_;
-  CompositeLossWeights weights_;
-  AadOptions aad_;
-  double aid_epsilon_;
-  typename MnnEncoder<T>::Workspace ws_;
-  Matrix<T> yb_, xb_, dout_;
-};
+using MnnAENet = SupervisedNet<MnnEncoder<T>>;
 
 // MNN-BU (blind): the encoder plus a linear decoder A~ (p x r, parameter group 1) kept in
 // [decoder_min, decoder_max]; loss: mean over entries of (A~ x~(y) - y)^2 (ReconstructionMse).
 template <typename T>
-class MnnBUNet : public train::Objective<T> {
- public:
-  MnnBUNet(MnnEncoder<T> encoder, Matrix<T> decoder, Matrix<T> pixels, double decoder_min = 0.0,
-           double decoder_max = std::numeric_limits<double>::infinity());
-  train::ParameterList<T> Parameters() override;
-  Index Samples() const override { return y_.cols(); }
-  T Batch(std::span<const Index> batch) override;
-  void Project() override;
+using MnnBUNet = AutoencoderNet<MnnEncoder<T>>;
 
-  MnnEncoder<T>& encoder() { return encoder_; }
-  const MnnEncoder<T>& encoder() const { return encoder_; }
-  const Matrix<T>& decoder() const { return decoder_; }
-  Matrix<T>& decoder() { return decoder_; }
-
- private:
-  MnnEncoder<T> encoder_;
-  Matrix<T> decoder_, decoder_grad_;
-  Matrix<T> y_;
-  double lo_, hi_;
-  typename MnnEncoder<T>::Workspace ws_;
-  Matrix<T> yb_, yhat_, dyhat_, dout_;
-};
-
-// Applies a trained encoder to pixels (p x N) in blocks, in parallel; returns r x N abundances.
 template <typename T>
-Matrix<T> ApplyMnnEncoder(const MnnEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 4096);
+Matrix<T> ApplyMnnEncoder(const MnnEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 4096) {
+  return ApplyEncoderInBlocks(encoder, pixels, block);
+}
 
 }  // namespace unmix::nets

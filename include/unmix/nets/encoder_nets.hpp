@@ -1,0 +1,141 @@
+#pragma once
+// The two training objectives every unrolled encoder family shares, written once over the
+// encoder type (AdmmEncoder, MnnEncoder):
+//  * SupervisedNet: pixels with their abundances, composite loss (u-admm-nets.txt eq. (13));
+//  * AutoencoderNet: the encoder plus a linear decoder A~ (p x r, parameter group 1) kept in
+//    [decoder_min, decoder_max] after every step; loss: mean over entries of (A~ x~(y) - y)^2.
+// An encoder provides: Scalar, Workspace, bands(), endmembers(), Parameters(group),
+// Forward(y, ws) -> const Matrix& (r x B), Backward(y, ws, dout).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <span>
+#include <string>
+
+#include "unmix/core/error.hpp"
+#include "unmix/nets/losses.hpp"
+#include "unmix/train/trainer.hpp"
+
+namespace unmix::nets {
+
+// Copies the columns `batch` of `src` into `dst` (resized only when the batch size changes).
+template <typename T>
+void GatherColumns(const Matrix<T>& src, std::span<const Index> batch, Matrix<T>& dst) {
+  dst.resize(src.rows(), static_cast<Index>(batch.size()));
+  for (size_t j = 0; j < batch.size(); ++j) dst.col(static_cast<Index>(j)) = src.col(batch[j]);
+}
+
+inline std::string Shape(const auto& m) { return std::to_string(m.rows()) + " x " + std::to_string(m.cols()); }
+
+template <typename Encoder>
+class SupervisedNet : public train::Objective<typename Encoder::Scalar> {
+ public:
+  using T = typename Encoder::Scalar;
+  SupervisedNet(Encoder encoder, Matrix<T> pixels, Matrix<T> abundances, CompositeLossWeights weights = {},
+                AadOptions aad = {}, double aid_epsilon = 1e-8)
+      : encoder_(std::move(encoder)), y_(std::move(pixels)), x_(std::move(abundances)), weights_(weights),
+        aad_(aad), aid_epsilon_(aid_epsilon) {
+    if (y_.rows() != encoder_.bands() || x_.rows() != encoder_.endmembers() || y_.cols() != x_.cols())
+      throw OptionError("supervised network: pixels " + Shape(y_) + " and abundances " + Shape(x_) +
+                        " do not fit a network for " + std::to_string(encoder_.bands()) + " bands, " +
+                        std::to_string(encoder_.endmembers()) + " endmembers");
+  }
+  train::ParameterList<T> Parameters() override { return encoder_.Parameters(0); }
+  Index Samples() const override { return y_.cols(); }
+  T Batch(std::span<const Index> batch) override {
+    GatherColumns(y_, batch, yb_);
+    GatherColumns(x_, batch, xb_);
+    const Matrix<T>& out = encoder_.Forward(yb_, ws_);
+    dout_.setZero(out.rows(), out.cols());
+    const T loss = CompositeLoss(xb_, out, &dout_, weights_, aad_, aid_epsilon_);
+    encoder_.Backward(yb_, ws_, dout_);
+    return loss;
+  }
+  Encoder& encoder() { return encoder_; }
+  const Encoder& encoder() const { return encoder_; }
+
+ private:
+  Encoder encoder_;
+  Matrix<T> y_, x_;
+  CompositeLossWeights weights_;
+  AadOptions aad_;
+  double aid_epsilon_;
+  typename Encoder::Workspace ws_;
+  Matrix<T> yb_, xb_, dout_;
+};
+
+template <typename Encoder>
+class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
+ public:
+  using T = typename Encoder::Scalar;
+  AutoencoderNet(Encoder encoder, Matrix<T> decoder, Matrix<T> pixels, double decoder_min = 0.0,
+                 double decoder_max = std::numeric_limits<double>::infinity())
+      : encoder_(std::move(encoder)), decoder_(std::move(decoder)), y_(std::move(pixels)), lo_(decoder_min),
+        hi_(decoder_max) {
+    if (decoder_.rows() != encoder_.bands() || decoder_.cols() != encoder_.endmembers() ||
+        y_.rows() != encoder_.bands())
+      throw OptionError("autoencoder: the decoder or pixels do not fit the encoder's size");
+    if (std::isnan(lo_) || std::isnan(hi_) || !(lo_ <= hi_))
+      throw OptionError("autoencoder: decoder_min must be <= decoder_max");
+    decoder_grad_.setZero(decoder_.rows(), decoder_.cols());
+    Project();
+  }
+  train::ParameterList<T> Parameters() override {
+    auto p = encoder_.Parameters(0);
+    p.push_back({"decoder.A", &decoder_, &decoder_grad_, 1});
+    return p;
+  }
+  Index Samples() const override { return y_.cols(); }
+  T Batch(std::span<const Index> batch) override {
+    GatherColumns(y_, batch, yb_);
+    const Matrix<T>& out = encoder_.Forward(yb_, ws_);
+    yhat_.noalias() = decoder_ * out;
+    dyhat_.setZero(yhat_.rows(), yhat_.cols());
+    const T loss = ReconstructionMse(yb_, yhat_, &dyhat_);
+    decoder_grad_.noalias() += dyhat_ * out.transpose();
+    dout_.noalias() = decoder_.transpose() * dyhat_;
+    encoder_.Backward(yb_, ws_, dout_);
+    return loss;
+  }
+  // An infinite bound converts to an infinite T, so [0, inf) leaves the upper side untouched.
+  void Project() override { decoder_ = decoder_.cwiseMax(static_cast<T>(lo_)).cwiseMin(static_cast<T>(hi_)); }
+
+  Encoder& encoder() { return encoder_; }
+  const Encoder& encoder() const { return encoder_; }
+  const Matrix<T>& decoder() const { return decoder_; }
+  Matrix<T>& decoder() { return decoder_; }
+
+ private:
+  Encoder encoder_;
+  Matrix<T> decoder_, decoder_grad_;
+  Matrix<T> y_;
+  double lo_, hi_;
+  typename Encoder::Workspace ws_;
+  Matrix<T> yb_, yhat_, dyhat_, dout_;
+};
+
+// Applies a trained encoder to pixels (p x N) in blocks of `block` pixels, in parallel; r x N.
+template <typename Encoder>
+Matrix<typename Encoder::Scalar> ApplyEncoderInBlocks(const Encoder& encoder,
+                                                      const Matrix<typename Encoder::Scalar>& pixels,
+                                                      Index block = 4096) {
+  if (pixels.rows() != encoder.bands())
+    throw OptionError("encoder: pixels have " + std::to_string(pixels.rows()) + " bands, the network " +
+                      std::to_string(encoder.bands()));
+  if (block < 1) throw OptionError("encoder: the block size must be positive");
+  const Index n = pixels.cols();
+  Matrix<typename Encoder::Scalar> out(encoder.endmembers(), n);
+  const Index blocks = (n + block - 1) / block;
+#pragma omp parallel
+  {
+    typename Encoder::Workspace ws;
+#pragma omp for schedule(static)
+    for (Index b = 0; b < blocks; ++b) {
+      const Index s = b * block, len = std::min(block, n - s);
+      out.middleCols(s, len) = encoder.Forward(pixels.middleCols(s, len), ws);
+    }
+  }
+  return out;
+}
+
+}  // namespace unmix::nets
