@@ -130,12 +130,17 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
         auto q = ws.q.leftCols(len);
         BlockOutcome& o = outcomes[static_cast<std::size_t>(start / kBlock)];
         const double count = static_cast<double>(r * len);
-        // Start from the (ridge-regularised) least-squares solution, clipped; d = 0.
+        // Start from the (ridge-regularised) least-squares solution, clipped, or from z = 0
+        // (the unrolled networks' start); d = 0.
         int exponent = 0;
         const XStep* step = &step_for(0);
-        x.noalias() = step->m * atb;
-        x.colwise() += step->w;
-        z = x.cwiseMax(0.0);
+        if (options.start_at_zero) {
+          z.setZero();
+        } else {
+          x.noalias() = step->m * atb;
+          x.colwise() += step->w;
+          z = x.cwiseMax(0.0);
+        }
         d.setZero();
         for (int iteration = 1; iteration <= options.max_iterations; ++iteration) {
           const double mu = step->mu, threshold = options.lambda / mu;

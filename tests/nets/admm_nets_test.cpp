@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "gradient_check.hpp"
+#include "unmix/abundance/sunsal.hpp"
 #include "random_data.hpp"
 #include "unmix/core/rng.hpp"
 
@@ -113,6 +114,36 @@ TEST(AdmmEncoder, UntrainedEqualsAdmmIterations) {
       d = d - (x - z);
     }
     EXPECT_LT((AdmmEncoder<double>::LastZ(ws) - z).cwiseAbs().maxCoeff(), 1e-12) << k << " updates";
+  }
+}
+
+TEST(AdmmEncoder, UntrainedEqualsTheLibrarySunsal) {
+  // The same claim against the classical implementation: Sunsal started at zero, fixed mu, no
+  // early stop, K iterations.
+  Rng rng(8);
+  const Problem s = MakeProblem(30, 4, 300, rng);
+  AdmmNetOptions o;
+  o.preset = AdmmPreset::kPaper;
+  o.lambda = 0.01;
+  for (int layers : {1, 2, 4}) {
+    for (bool tied : {true, false}) {
+      o.layers = layers;
+      o.tied = tied;
+      const auto enc = MakeAdmmEncoder<double>(o, s.a);
+      const auto init = ResolveAdmmInit(o, s.a);
+      typename AdmmEncoder<double>::Workspace ws;
+      enc.Forward(s.y, ws);
+      sunsal::Options so;
+      so.lambda = init.lambda;
+      so.mu = init.mu;
+      so.adaptive_mu = false;
+      so.tolerance = 1e-300;  // never reached in a few iterations: exactly `layers` of them
+      so.max_iterations = layers;
+      so.start_at_zero = true;
+      const auto ref = Sunsal<double>(s.a, s.y, so);
+      EXPECT_LT((AdmmEncoder<double>::LastZ(ws) - ref.abundances).cwiseAbs().maxCoeff(), 1e-10)
+          << layers << " layers, tied " << tied;
+    }
   }
 }
 

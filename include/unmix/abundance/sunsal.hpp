@@ -37,6 +37,9 @@ struct Options {
   bool adaptive_mu = true;    // rebalance mu every 10 iterations. Default on.
   double tolerance = 1e-4;    // RMS primal and scaled-dual residual tolerance (per block). 1e-4.
   int max_iterations = 1000;  // Default 1000.
+  // Start at z = d = 0 instead of the clipped least-squares solution: with adaptive_mu off and a
+  // tolerance too small to reach, K iterations are then exactly an untrained K-layer U-ADMM encoder. Default off.
+  bool start_at_zero = false;
   int num_threads = 0;        // 0 = omp_get_max_threads(); results do not depend on it
 
   bool IsValid(std::string* why) const;
