@@ -17,6 +17,7 @@
 
 #include "unmix/abundance/abundance_summary.hpp"
 #include "unmix/core/error.hpp"
+#include "unmix/core/stopwatch.hpp"
 #include "unmix/core/types.hpp"
 
 namespace unmix::detail {
@@ -27,17 +28,6 @@ inline constexpr Index kPixelBlock = 256;
 inline int ResolveThreads(int requested) {
   return requested > 0 ? requested : std::max(1, omp_get_max_threads());
 }
-
-class Stopwatch {
- public:
-  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
-  double Seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_;
-};
 
 // Runs `body(workspace, start, length)` over consecutive blocks of `block` items out of `n`, in
 // parallel. `make_workspace()` is called once per thread (allocation outside the hot loop). The

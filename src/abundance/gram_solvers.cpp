@@ -300,7 +300,7 @@ Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a_in, const Matrix<Scalar
   sm.ridge = gram.ridge;
   sm.gram_rcond = gram.lambda_max > 0.0 ? gram.lambda_min / gram.lambda_max : 0.0;
   sm.rmse = n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
-  sm.seconds = clock.Seconds();
+  sm.seconds = clock.seconds();
   return x;
 }
 
@@ -400,7 +400,7 @@ least_squares::Result<Scalar> LeastSquares(const Matrix<Scalar>& a_in, const Mat
   const std::string method = options.sum_to_one ? "LS+ASC" : "LS";
   Require(options, method);
   detail::ValidateUnmixingInputs(a_in, y, method);
-  const detail::Stopwatch clock;
+  const Stopwatch clock;
   const Index p = a_in.rows(), r = a_in.cols(), n = y.cols();
   const int threads = detail::ResolveThreads(options.num_threads);
   const detail::GramMatrix gram =
@@ -471,7 +471,7 @@ least_squares::Result<Scalar> LeastSquares(const Matrix<Scalar>& a_in, const Mat
   sm.ridge = gram.ridge;
   sm.gram_rcond = gram.lambda_max > 0.0 ? gram.lambda_min / gram.lambda_max : 0.0;
   sm.rmse = n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
-  sm.seconds = clock.Seconds();
+  sm.seconds = clock.seconds();
   result.abundances = std::move(x);
   return result;
 }

@@ -85,7 +85,7 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
     if (!options.IsValid(&why)) throw OptionError("SUnSAL: " + why);
   }
   detail::ValidateUnmixingInputs(a_in, y, "SUnSAL");
-  const detail::Stopwatch clock;
+  const Stopwatch clock;
   const Index p = a_in.rows(), r = a_in.cols(), n = y.cols();
   const int threads = detail::ResolveThreads(options.num_threads);
   constexpr Index kBlock = detail::kPixelBlock;
@@ -219,7 +219,7 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
   sm.final_mu_max = std::ldexp(mu0, hi);
   sm.objective = 0.5 * rss + options.lambda * l1;
   sm.rmse = n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
-  sm.seconds = clock.Seconds();
+  sm.seconds = clock.seconds();
   result.abundances = std::move(out);
   return result;
 }

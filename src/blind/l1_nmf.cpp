@@ -69,7 +69,7 @@ struct PassTotals {
 template <typename Scalar>
 l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index> indices,
                           const l1nmf::Options& options) {
-  const detail::Stopwatch clock;
+  const Stopwatch clock;
   const Index p = x.rows(), n = x.cols(), r = a.cols();
   const int threads = detail::ResolveThreads(options.num_threads);
   constexpr Index kBlock = detail::kPixelBlock;
@@ -185,7 +185,7 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
   if (sm.objective_history.empty()) sm.initial_objective = sm.final_objective;
   sm.objective_history.push_back(sm.final_objective);
   sm.final_rmse = std::sqrt(rss / pn);
-  sm.seconds = clock.Seconds();
+  sm.seconds = clock.seconds();
   result.endmembers = a.template cast<Scalar>();
   result.abundances = s.template cast<Scalar>();
   result.initial_indices = std::move(indices);

@@ -2,7 +2,6 @@
 // Pieces shared by the `unmix` subcommands: the common option shape, threads, timing, output.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "unmix/core/scene.hpp"
+#include "unmix/core/stopwatch.hpp"
 #include "unmix/io/read.hpp"
 
 namespace unmix::cli {
@@ -50,17 +50,6 @@ GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const S
 
 // Prints to stdout unless quiet.
 void Say(const CommonArgs& args, const std::string& text);
-
-class Stopwatch {
- public:
-  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::chrono::steady_clock::time_point start_;
-};
 
 // Writes JSON to a file atomically, pretty-printed.
 void WriteJson(const std::filesystem::path& path, const nlohmann::json& j);

@@ -48,7 +48,7 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
         "HySime: needs more pixels than bands for the noise regression (got {} pixels, {} bands)",
         n, p));
   detail::CheckFinite(y, "HySime: scene");
-  const detail::Stopwatch clock;
+  const Stopwatch clock;
   const int threads = detail::ResolveThreads(options.num_threads);
 
   const MatrixD rr = detail::CenteredGram(y, VectorD::Zero(p), threads);  // Y Y^T
@@ -136,7 +136,7 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
   sm.noise_power = noise_var.mean();
   sm.snr_db = sm.noise_power > 0.0 ? 10.0 * std::log10(sm.signal_power / sm.noise_power)
                                    : std::numeric_limits<double>::infinity();
-  sm.seconds = clock.Seconds();
+  sm.seconds = clock.seconds();
   return result;
 }
 

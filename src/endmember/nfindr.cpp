@@ -48,7 +48,7 @@ nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& y, Index r, const nfindr::Op
       throw OptionError(fmt::format(
           "N-FINDR: initial_indices must be {} distinct pixel indices in [0, {})", r, y.cols()));
   }
-  const detail::Stopwatch clock;
+  const Stopwatch clock;
   const Index p = y.rows(), n = y.cols();
   const int threads = detail::ResolveThreads(options.num_threads);
 
@@ -199,7 +199,7 @@ nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& y, Index r, const nfindr::Op
 
   result.endmembers.resize(p, r);
   for (Index k = 0; k < r; ++k) result.endmembers.col(k) = y.col(idx[static_cast<std::size_t>(k)]);
-  sm.seconds = clock.Seconds();
+  sm.seconds = clock.seconds();
   return result;
 }
 

@@ -64,7 +64,7 @@ vca::Result<Scalar> Vca(const Matrix<Scalar>& y, Index r, const vca::Options& op
     if (!options.IsValid(&why)) throw OptionError("VCA: " + why);
   }
   detail::ValidateExtractorInputs(y, r, "VCA");
-  const detail::Stopwatch clock;
+  const Stopwatch clock;
   const Index p = y.rows(), n = y.cols();
   const int threads = detail::ResolveThreads(options.num_threads);
 
@@ -194,7 +194,7 @@ vca::Result<Scalar> Vca(const Matrix<Scalar>& y, Index r, const vca::Options& op
       result.endmembers.col(k) = y.col(j);
     }
   }
-  sm.seconds = clock.Seconds();
+  sm.seconds = clock.seconds();
   return result;
 }
 

@@ -1,13 +1,12 @@
 #pragma once
 // Shared between the pipeline's classical and network halves.
-#include <chrono>
 #include <vector>
 
+#include "unmix/core/stopwatch.hpp"
 #include "unmix/pipeline/run.hpp"
 
 namespace unmix::internal {
 
-double Since(std::chrono::steady_clock::time_point t0);
 // Places the r x n abundances of the valid pixels into an r x N matrix (0 elsewhere).
 Abundances Scatter(const MatrixF& valid_values, const Scene& scene, const std::vector<Index>& idx);
 Endmembers MakeEndmembers(const MatrixF& spectra, const Scene& scene);

@@ -2,7 +2,6 @@
 
 #include <omp.h>
 
-#include <chrono>
 
 #include <fmt/format.h>
 
@@ -75,10 +74,6 @@ bool RunOptions::IsValid(std::string* why) const {
 
 namespace internal {
 
-double Since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // Places the r x n abundances of the valid pixels into an r x N matrix (0 elsewhere).
 Abundances Scatter(const MatrixF& valid_values, const Scene& scene, const std::vector<Index>& idx) {
   Abundances a;
@@ -104,7 +99,6 @@ Endmembers MakeEndmembers(const MatrixF& spectra, const Scene& scene) {
 
 using internal::MakeEndmembers;
 using internal::Scatter;
-using internal::Since;
 
 const MethodInfo& internal::FindMethod(const std::string& name) {
   for (const auto& m : Methods())
@@ -129,7 +123,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
 
   RunResult out;
   out.method = o.method;
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch t0;
   if (o.method == "fcls" || o.method == "sunsal") {
     // Known endmembers: the abundance-estimation baselines the supervised networks are compared
     // with, scored on the same held-out pixels (same seed and --train-pixels).
@@ -150,14 +144,14 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
       x = res.abundances;
       out.reports.push_back(res.summary.BriefReport());
     }
-    out.timings["abundances"] = Since(t0);
+    out.timings["abundances"] = t0.seconds();
     const auto split = internal::SplitPixels(y.cols(), internal::SupervisedTrainCount(o, y.cols()), o.seed);
     for (Index i : split.test) out.test_pixels.push_back(idx[static_cast<size_t>(i)]);
     out.endmembers = MakeEndmembers(e, scene);
     out.abundances = Scatter(x, scene, idx);
   } else if (o.method == "vca-fcls" || o.method == "vca-sunsal" || o.method == "nfindr-fcls") {
     MatrixF e;
-    auto t = std::chrono::steady_clock::now();
+    Stopwatch t;
     if (o.method == "nfindr-fcls") {
       const auto res = NFindr<float>(y, r);
       e = res.endmembers;
@@ -174,8 +168,8 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
                             {"high_snr_projection", res.summary.high_snr_projection},
                             {"rank_deficient", res.summary.rank_deficient}};
     }
-    out.timings["extract"] = Since(t);
-    t = std::chrono::steady_clock::now();
+    out.timings["extract"] = t.seconds();
+    t.Restart();
     MatrixF x;
     if (o.method == "vca-sunsal") {
       sunsal::Options so;
@@ -195,7 +189,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
                              {"regularized", res.summary.regularized},
                              {"max_kkt_violation", res.summary.max_kkt_violation}};
     }
-    out.timings["abundances"] = Since(t);
+    out.timings["abundances"] = t.seconds();
     out.endmembers = MakeEndmembers(e, scene);
     out.abundances = Scatter(x, scene, idx);
   } else if (o.method == "l1-nmf") {
@@ -204,14 +198,14 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     if (o.lambda) lo.lambda = *o.lambda;
     if (o.iterations) lo.max_iterations = *o.iterations;
     // The start is VCA + FCLS; run it here too so its scores can be reported beside the result.
-    auto t = std::chrono::steady_clock::now();
+    Stopwatch t;
     const auto start = Vca<float>(y, r, lo.vca);
     const MatrixF e0 = start.endmembers.cwiseMax(0.0f);
     const auto x0 = Fcls<float>(e0, y, lo.fcls);
-    out.timings["init"] = Since(t);
-    t = std::chrono::steady_clock::now();
+    out.timings["init"] = t.seconds();
+    t.Restart();
     const auto res = L1Nmf<float>(y, e0, lo);
-    out.timings["iterate"] = Since(t);
+    out.timings["iterate"] = t.seconds();
     out.reports.push_back(start.summary.BriefReport());
     out.reports.push_back(res.summary.BriefReport());
     out.details["l1nmf"] = {{"lambda", lo.lambda},
@@ -225,7 +219,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     out.endmembers = MakeEndmembers(res.endmembers, scene);
     out.abundances = Scatter(res.abundances, scene, idx);
   }
-  out.timings["total"] = Since(t0);
+  out.timings["total"] = t0.seconds();
   return out;
 }
 

@@ -1,7 +1,6 @@
 // The network half of the method facade: training subsets, initialisation, training,
 // inference over the whole scene, and the model that `unmix apply` reloads.
 #include <algorithm>
-#include <chrono>
 
 #include <fmt/format.h>
 
@@ -126,7 +125,7 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& o, const GroundTrut
   nlohmann::json hyper;
   double lo = 0, hi = 0;
   typename Family::Encoder encoder = Family::Make(o, a0.cast<double>(), hyper, lo, hi, y.size() ? y.maxCoeff() : 1.0f);
-  const auto t = std::chrono::steady_clock::now();
+  const Stopwatch t;
   if (info.supervised) {
     const Index r = a0.cols(), n_train = y_train.cols();
     MatrixF x_train(r, n_train);
@@ -142,10 +141,10 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& o, const GroundTrut
     decoder = net.decoder();
     out.details["decoder_bounds"] = {lo, std::isfinite(hi) ? nlohmann::json(hi) : nlohmann::json("inf")};
   }
-  out.timings["train"] = Since(t);
-  const auto ti = std::chrono::steady_clock::now();
+  out.timings["train"] = t.seconds();
+  const Stopwatch ti;
   x = Family::Apply(encoder, y);
-  out.timings["inference"] = Since(ti);
+  out.timings["inference"] = ti.seconds();
   out.model = nets::Model{};
   out.model->hyperparameters = hyper;
   Family::Save(encoder, *out.model);
@@ -159,16 +158,16 @@ void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, 
   no.layers = o.layers;
   if (o.lambda) no.lambda = *o.lambda;
   nets::NmfSae<float> net(a0, s0, y_train, no);
-  const auto t = std::chrono::steady_clock::now();
+  const Stopwatch t;
   out.training = train::Train(net, to);
-  out.timings["train"] = Since(t);
+  out.timings["train"] = t.seconds();
   const MatrixF ak = net.Endmembers();
   decoder = ak;
-  const auto ti = std::chrono::steady_clock::now();
+  const Stopwatch ti;
   const bool learned = o.nmf_inference == "learned";
   const MatrixF start = Fcls<float>(learned ? ak : a0, y).abundances;
   x = nets::NmfSaeEncode(net, y, start, learned ? nets::EncoderEndmembers::kLearned : nets::EncoderEndmembers::kInitial);
-  out.timings["inference"] = Since(ti);
+  out.timings["inference"] = ti.seconds();
   out.model = nets::Model{};
   out.model->hyperparameters = {{"layers", no.layers}, {"lambda", no.lambda}, {"norm_epsilon", no.norm_epsilon},
                                 {"inference", o.nmf_inference}, {"step_s", net.step_s()}, {"step_a", net.step_a()}};
@@ -205,7 +204,7 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
   const Index n = y.cols(), p = y.rows(), r = o.endmembers;
   RunResult out;
   out.method = o.method;
-  const auto t0 = std::chrono::steady_clock::now();
+  const Stopwatch t0;
 
   // Training subset.
   Index n_train;
@@ -230,7 +229,7 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
     for (Index i : split.test) out.test_pixels.push_back(valid[static_cast<size_t>(i)]);
 
   // Initial endmembers.
-  auto t = std::chrono::steady_clock::now();
+  Stopwatch t;
   MatrixF a0;
   const bool from_gt = info.supervised && (o.init == "gt" || (o.init == "auto" && gt && gt->endmembers));
   if (from_gt) {
@@ -248,7 +247,7 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
     out.details["init"] = "VCA";
     out.details["vca"] = {{"indices", v.indices}, {"snr_db", v.summary.snr_db}};
   }
-  out.timings["init"] = Since(t);
+  out.timings["init"] = t.seconds();
 
   train::TrainOptions to;
   to.epochs = o.epochs.value_or(nmf_sae ? 1000 : 300);
@@ -296,7 +295,7 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
   if (decoder) m.tensors["decoder.A"] = *decoder;
   m.training = out.details["training"];
   m.training["loss_history"] = out.training->loss_history;
-  out.timings["total"] = Since(t0);
+  out.timings["total"] = t0.seconds();
   return out;
 }
 
