@@ -100,8 +100,7 @@ void RunRun(RunArgs& a) {
   if (a.common.out.empty()) throw OptionError("--out is required: the directory for the results");
   EnsureWritableDirectory(a.common.out);
 
-  const MethodInfo& info = *std::find_if(Methods().begin(), Methods().end(),
-                                         [&](const MethodInfo& m) { return m.name == o.method; });
+  const MethodInfo& info = *FindMethod(o.method);  // IsValid above refused unknown names
   if (a.train_only && !info.network)
     throw OptionError(fmt::format("unmix train needs a network method; '{}' has nothing to train", o.method));
   RunResult result = RunMethod(scene, o, gt ? &*gt : nullptr);

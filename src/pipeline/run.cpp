@@ -47,9 +47,7 @@ bool RunOptions::IsValid(std::string* why) const {
     if (why) *why = std::move(s);
     return false;
   };
-  bool known = false;
-  for (const auto& m : Methods()) known |= m.name == method;
-  if (!known)
+  if (!FindMethod(method))
     return fail(fmt::format("unknown method '{}' (known: {})", method, fmt::join(MethodNames(), ", ")));
   if (endmembers < 1) return fail(fmt::format("the number of endmembers must be at least 1 (got {})", endmembers));
   if (threads < 0) return fail("threads must be >= 0");
@@ -100,11 +98,42 @@ Endmembers MakeEndmembers(const MatrixF& spectra, const Scene& scene) {
 using internal::MakeEndmembers;
 using internal::Scatter;
 
-const MethodInfo& internal::FindMethod(const std::string& name) {
+const MethodInfo* FindMethod(const std::string& name) {
   for (const auto& m : Methods())
-    if (m.name == name) return m;
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+const MethodInfo& internal::FindMethod(const std::string& name) {
+  if (const MethodInfo* m = unmix::FindMethod(name)) return *m;
   throw OptionError(fmt::format("unknown method '{}' (known: {})", name, fmt::join(MethodNames(), ", ")));
 }
+
+namespace {
+
+// Abundances for known endmembers by SUnSAL or FCLS, with the solver's report and summary
+// recorded in `out`.
+MatrixF EstimateAbundances(bool sunsal, const MatrixF& e, const MatrixF& y, const RunOptions& o, RunResult& out) {
+  if (sunsal) {
+    sunsal::Options so;
+    if (o.lambda) so.lambda = *o.lambda;
+    auto res = Sunsal<float>(e, y, so);
+    out.reports.push_back(res.summary.BriefReport());
+    out.details["sunsal"] = {{"lambda", so.lambda}, {"iterations", res.summary.iterations},
+                             {"converged", res.summary.converged},
+                             {"primal_residual", res.summary.primal_residual},
+                             {"dual_residual", res.summary.dual_residual}};
+    return std::move(res.abundances);
+  }
+  auto res = Fcls<float>(e, y);
+  out.reports.push_back(res.summary.BriefReport());
+  out.details["fcls"] = {{"converged", res.summary.converged},
+                         {"regularized", res.summary.regularized},
+                         {"max_kkt_violation", res.summary.max_kkt_violation}};
+  return std::move(res.abundances);
+}
+
+}  // namespace
 
 RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* gt) {
   std::string why;
@@ -132,18 +161,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     const MatrixF e = gt->endmembers->spectra;
     if (e.rows() != y.rows() || e.cols() != r)
       throw InputError(gt->source, "M", fmt::format("expected {} x {} endmembers, found {} x {}", y.rows(), r, e.rows(), e.cols()));
-    MatrixF x;
-    if (o.method == "sunsal") {
-      sunsal::Options so;
-      if (o.lambda) so.lambda = *o.lambda;
-      const auto res = Sunsal<float>(e, y, so);
-      x = res.abundances;
-      out.reports.push_back(res.summary.BriefReport());
-    } else {
-      const auto res = Fcls<float>(e, y);
-      x = res.abundances;
-      out.reports.push_back(res.summary.BriefReport());
-    }
+    const MatrixF x = EstimateAbundances(o.method == "sunsal", e, y, o, out);
     out.timings["abundances"] = t0.seconds();
     const auto split = internal::SplitPixels(y.cols(), internal::SupervisedTrainCount(o, y.cols()), o.seed);
     for (Index i : split.test) out.test_pixels.push_back(idx[static_cast<size_t>(i)]);
@@ -170,25 +188,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     }
     out.timings["extract"] = t.seconds();
     t.Restart();
-    MatrixF x;
-    if (o.method == "vca-sunsal") {
-      sunsal::Options so;
-      if (o.lambda) so.lambda = *o.lambda;
-      const auto res = Sunsal<float>(e, y, so);
-      x = res.abundances;
-      out.reports.push_back(res.summary.BriefReport());
-      out.details["sunsal"] = {{"lambda", so.lambda}, {"iterations", res.summary.iterations},
-                               {"converged", res.summary.converged},
-                               {"primal_residual", res.summary.primal_residual},
-                               {"dual_residual", res.summary.dual_residual}};
-    } else {
-      const auto res = Fcls<float>(e, y);
-      x = res.abundances;
-      out.reports.push_back(res.summary.BriefReport());
-      out.details["fcls"] = {{"converged", res.summary.converged},
-                             {"regularized", res.summary.regularized},
-                             {"max_kkt_violation", res.summary.max_kkt_violation}};
-    }
+    const MatrixF x = EstimateAbundances(o.method == "vca-sunsal", e, y, o, out);
     out.timings["abundances"] = t.seconds();
     out.endmembers = MakeEndmembers(e, scene);
     out.abundances = Scatter(x, scene, idx);

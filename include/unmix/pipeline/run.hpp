@@ -65,6 +65,8 @@ struct MethodInfo {
 };
 const std::vector<MethodInfo>& Methods();
 std::vector<std::string> MethodNames();
+// The method called `name`, or null.
+const MethodInfo* FindMethod(const std::string& name);
 
 struct RunResult {
   std::string method;
