@@ -31,23 +31,18 @@ void RunApply(const ApplyArgs& a) {
   EnsureWritableDirectory(a.common.out);
 
   Stopwatch sw;
-  const MatrixF x = ApplyModel(model, scene.valid_data());
-  const double seconds = sw.seconds();
-
   RunResult result;
+  result.abundances = ApplyModel(model, scene);
+  const double seconds = sw.seconds();
   result.method = model.architecture + " (applied)";
-  const auto idx = scene.valid_indices();
-  result.abundances.rows = scene.rows;
-  result.abundances.cols = scene.cols;
-  result.abundances.values = MatrixF::Zero(x.rows(), scene.pixels());
-  for (size_t j = 0; j < idx.size(); ++j) result.abundances.values.col(idx[j]) = x.col(static_cast<Index>(j));
   // Endmembers: the model's decoder when it has one (blind networks), else its start is unknown.
   const auto dec = model.tensors.find("decoder.A");
-  result.endmembers.spectra = dec != model.tensors.end() ? dec->second : MatrixF::Zero(scene.bands(), x.rows());
+  result.endmembers.spectra =
+      dec != model.tensors.end() ? dec->second : MatrixF::Zero(scene.bands(), model.endmembers);
   result.endmembers.names = model.endmember_names;
   result.endmembers.wavelengths = scene.wavelengths;
   result.timings["inference"] = seconds;
-  const double pps = seconds > 0 ? static_cast<double>(x.cols()) / seconds : 0.0;
+  const double pps = seconds > 0 ? static_cast<double>(scene.valid_count()) / seconds : 0.0;
 
   std::optional<Scored> scored;
   if (gt) {
@@ -70,7 +65,7 @@ void RunApply(const ApplyArgs& a) {
     return;
   }
   Say(a.common, fmt::format("{} applied to {} ({} pixels) in {:.3f} s ({:.3g} pixels/s)", model.architecture,
-                            scene.source, x.cols(), seconds, pps));
+                            scene.source, scene.valid_count(), seconds, pps));
   if (scored && scored->final_eval.abundances)
     Say(a.common, fmt::format("  abundance RMSE {:.4f}, AAD {:.3f} deg, AID {:.4f}", scored->final_eval.abundances->rmse,
                               scored->final_eval.abundances->aad_deg, scored->final_eval.abundances->aid));

@@ -328,4 +328,10 @@ MatrixF ApplyModel(const nets::Model& model, const MatrixF& pixels) {
   throw InputError(model.source, "architecture", fmt::format("unknown architecture '{}'", a));
 }
 
+Abundances ApplyModel(const nets::Model& model, const Scene& scene) {
+  Abundances a = internal::Scatter(ApplyModel(model, scene.valid_data()), scene, scene.valid_indices());
+  a.names = model.endmember_names;
+  return a;
+}
+
 }  // namespace unmix

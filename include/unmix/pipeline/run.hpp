@@ -92,5 +92,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& options, const GroundT
 // Abundances (r x N) of `pixels` (p x N) from a trained model. Throws InputError when the band
 // count differs from the model's.
 MatrixF ApplyModel(const nets::Model& model, const MatrixF& pixels);
+// The same over the valid pixels of `scene`, at the scene's shape (invalid pixels hold 0).
+Abundances ApplyModel(const nets::Model& model, const Scene& scene);
 
 }  // namespace unmix
