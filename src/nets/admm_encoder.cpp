@@ -101,8 +101,8 @@ void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& w
   const Index b = y.cols();
   const int L = updates_;
   // Normalisation out = z / s, s = 1^T z + eps: dz = (g - <g, out>) / s per column.
-  const Matrix<T> proj = (dout.cwiseProduct(ws.out)).colwise().sum();
-  ws.dz = (dout.rowwise() - proj.row(0)).array().rowwise() / ws.colsum.row(0).array();
+  ws.proj = dout.cwiseProduct(ws.out).colwise().sum();
+  ws.dz = (dout.rowwise() - ws.proj.row(0)).array().rowwise() / ws.colsum.row(0).array();
   ws.dd.setZero(r_, b);
   ws.dwy.setZero(sets() * r_, b);
   for (int k = L - 1; k >= 0; --k) {

@@ -151,8 +151,11 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& o, const GroundTrut
 }
 
 // NMF-SAE: the whole training set is one sample (its decoder weights W2 are N x r).
+// `fcls_a0` receives FCLS of all pixels with A0 when inference computed it (the "initial" mode),
+// so the caller can score the start without solving it again.
 void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, const MatrixF& a0,
-                 const train::TrainOptions& to, RunResult& out, MatrixF& x, std::optional<MatrixF>& decoder) {
+                 const train::TrainOptions& to, RunResult& out, MatrixF& x, std::optional<MatrixF>& decoder,
+                 std::optional<MatrixF>& fcls_a0) {
   const MatrixF s0 = Fcls<float>(a0, y_train).abundances;
   nets::NmfSaeOptions no;
   no.layers = o.layers;
@@ -165,8 +168,9 @@ void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, 
   decoder = ak;
   const Stopwatch ti;
   const bool learned = o.nmf_inference == "learned";
-  const MatrixF start = Fcls<float>(learned ? ak : a0, y).abundances;
+  MatrixF start = Fcls<float>(learned ? ak : a0, y).abundances;
   x = nets::NmfSaeEncode(net, y, start, learned ? nets::EncoderEndmembers::kLearned : nets::EncoderEndmembers::kInitial);
+  if (!learned) fcls_a0 = std::move(start);
   out.timings["inference"] = ti.seconds();
   out.model = nets::Model{};
   out.model->hyperparameters = {{"layers", no.layers}, {"lambda", no.lambda}, {"norm_epsilon", no.norm_epsilon},
@@ -260,8 +264,8 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
   const MatrixF y_train = Columns(y, split.train);
 
   MatrixF x;
-  std::optional<MatrixF> decoder;
-  if (nmf_sae) TrainNmfSae(o, y, y_train, a0, to, out, x, decoder);
+  std::optional<MatrixF> decoder, fcls_a0;
+  if (nmf_sae) TrainNmfSae(o, y, y_train, a0, to, out, x, decoder, fcls_a0);
   else if (mnn) TrainUnrolled<MnnFamily>(info, o, gt, y, y_train, a0, to, out, x, decoder);
   else TrainUnrolled<AdmmFamily>(info, o, gt, y, y_train, a0, to, out, x, decoder);
   out.reports.push_back(out.training->BriefReport());
@@ -285,7 +289,7 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
   out.abundances = Scatter(x, scene, valid);
   if (!info.supervised) {  // the start a blind network refines: VCA endmembers + FCLS abundances
     out.init_endmembers = MakeEndmembers(a0, scene);
-    out.init_abundances = Scatter(Fcls<float>(a0, y).abundances, scene, valid);
+    out.init_abundances = Scatter(fcls_a0 ? *fcls_a0 : Fcls<float>(a0, y).abundances, scene, valid);
   }
   nets::Model& m = *out.model;
   m.architecture = o.method;

@@ -39,7 +39,7 @@ class AdmmEncoder {
     Matrix<T> wy;                     // W^T y for every parameter set, stacked
     std::vector<Matrix<T>> x, pre, z, d;
     Matrix<T> colsum, out;
-    Matrix<T> dz, dd, dd_prev, dx, dpre, dwy, zd;
+    Matrix<T> proj, dz, dd, dd_prev, dx, dpre, dwy, zd;
   };
 
   AdmmEncoder() = default;
