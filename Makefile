@@ -15,6 +15,8 @@ build: setup
 demo: build
 	$(UNMIX) demo --out runs/demo
 
+# The tests also open generated reports in headless Chromium: install the browser group for them.
+test: SETUP_GROUPS += browser
 test: build
 	ctest --preset release -j $(JOBS)
 
@@ -25,6 +27,14 @@ asan: setup
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
+
+# libFuzzer targets for the .mat, ENVI-header and model-file readers (docs/robustness.md):
+# FUZZ_SECONDS per target, clang from `scripts/setup.sh fuzz`.
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz: SETUP_GROUPS += fuzz
+fuzz: setup
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

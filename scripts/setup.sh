@@ -8,11 +8,13 @@ packages=(
   libeigen3-dev libgdal-dev gdal-bin libmatio-dev libcli11-dev nlohmann-json3-dev
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Extra groups, requested by name: `scripts/setup.sh browser` for the report tests.
+# Extra groups, requested by name: `scripts/setup.sh browser` for the report tests,
+# `scripts/setup.sh fuzz` for the libFuzzer targets (clang and its fuzzer runtime).
 for group in "$@"; do
   case "$group" in
     browser) packages+=(chromium) ;;
-    *) echo "setup.sh: unknown package group '$group' (known: browser)" >&2; exit 2 ;;
+    fuzz) packages+=(clang libclang-rt-dev) ;;
+    *) echo "setup.sh: unknown package group '$group' (known: browser, fuzz)" >&2; exit 2 ;;
   esac
 done
 

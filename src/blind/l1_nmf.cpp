@@ -96,6 +96,8 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
   sm.initial_rmse = std::sqrt(detail::ResidualSumOfSquares(a, x, s, threads) / pn);
 
   const double lambda = options.lambda;
+  const bool update_s = options.update != l1nmf::Update::kEndmembersOnly;
+  const bool update_a = options.update != l1nmf::Update::kAbundancesOnly;
   struct Workspace {
     MatrixD buffer, atx;
     VectorD grad, candidate, scratch;
@@ -126,6 +128,7 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
             part.objective += before;
             ws.grad.noalias() = g * Eigen::Map<const VectorD>(col, r);
             ws.grad -= atx.col(j);
+            if (!update_s) continue;
             // Threshold-and-renormalise step.
             double sum = 0.0;
             for (Index i = 0; i < r; ++i) {
@@ -170,7 +173,7 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
     previous = objective;
 
     // A step: projected gradient with step 1 / ||S S^T||_2.
-    const double ls = LargestEigenvalue(totals.ss);
+    const double ls = update_a ? LargestEigenvalue(totals.ss) : 0.0;
     if (ls > 0.0) {
       detail::SerialEigen([&] {
         MatrixD grad = a * totals.ss;

@@ -62,5 +62,11 @@ void RegisterDemo(CLI::App& app, int argc, char** argv);
 void RegisterRun(CLI::App& app, int argc, char** argv);
 void RegisterEstimateR(CLI::App& app);
 void RegisterApply(CLI::App& app, int argc, char** argv);
+void RegisterReport(CLI::App& app);
+
+// Exit code 4: the command wrote complete results, but training diverged and stopped early
+// (the best weights before the divergence were kept). Set by run/train, read by main.
+inline constexpr int kExitTrainingDiverged = 4;
+int& CommandExitCode();
 
 }  // namespace unmix::cli

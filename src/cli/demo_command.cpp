@@ -1,5 +1,5 @@
 // unmix demo: the quick-start job. Builds the built-in synthetic scene, unmixes it blind with
-// every method, and prints a comparison table with the path of the results.
+// every method, prints a comparison table, writes a comparison report and ends with its path.
 #include <cmath>
 
 #include <fmt/format.h>
@@ -9,6 +9,7 @@
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/io/mat.hpp"
 #include "unmix/io/raster.hpp"
+#include "unmix/report/html_report.hpp"
 #include "unmix/report/metrics_json.hpp"
 #include "unmix/synth/synthetic.hpp"
 #include "unmix/version.hpp"
@@ -71,15 +72,27 @@ void RunDemo(DemoArgs& a) {
     RunResult result = RunMethod(syn.scene, ro, &gt);
     Scored scored = ScoreRun(result, syn.scene, gt, MatchRule::kHungarianSad);
     const nlohmann::json record = {{"command", a.argv}, {"version", kVersion}, {"method", m},
+                                   {"input", (out / "scene" / "scene.hdr").string()},
+                                   {"ground_truth", (out / "scene" / "gt.mat").string()},
                                    {"endmembers", ro.endmembers}, {"seed", ro.seed}, {"threads", threads},
-                                   {"timings", result.timings}, {"details", result.details},
+                                   {"snr_db", a.snr}, {"timings", result.timings}, {"details", result.details},
                                    {"reports", result.reports}};
     WriteRunFolder(out / m, syn.scene, result, scored, record);
     if (scored.init_eval) Say(a.common, MetricsTableRow("  (start)", *scored.init_eval, result.timings.at("init")));
     Say(a.common, MetricsTableRow(m, scored.final_eval, result.timings.at("total")));
     summary["methods"].push_back(scored.metrics);
   }
+  summary["report"] = (out / "report.html").string();
   WriteJson(out / "summary.json", summary);
+  // The comparison page, built from the run folders just written (as `unmix report` would).
+  std::vector<report::RunContents> runs;
+  std::vector<std::string> links;
+  for (const auto& m : methods) {
+    runs.push_back(report::ReadRunFolder(out / m));
+    links.push_back(m + "/report.html");
+  }
+  const std::filesystem::path report_path = out / "report.html";
+  WriteFileAtomic(report_path, report::RenderComparisonReport(runs, links));
   if (a.common.json) {
     fmt::print("{}\n", summary.dump(2));
     return;
@@ -87,6 +100,7 @@ void RunDemo(DemoArgs& a) {
   Say(a.common, fmt::format("\nSAD: mean spectral angle to the true endmembers; RMSE: abundance RMSE (mean of "
                             "per-pixel RMSE); AAD, AID: see docs/metrics.md"));
   Say(a.common, fmt::format("results: {}", std::filesystem::absolute(out).lexically_normal().string()));
+  Say(a.common, fmt::format("report: {}", std::filesystem::absolute(report_path).lexically_normal().string()));
 }
 
 }  // namespace

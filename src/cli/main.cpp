@@ -7,8 +7,16 @@
 #include <exception>
 
 #include "cli/common.hpp"
+#include "unmix/core/cancel.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/version.hpp"
+
+namespace unmix::cli {
+int& CommandExitCode() {
+  static int code = 0;
+  return code;
+}
+}  // namespace unmix::cli
 
 int main(int argc, char** argv) {
   CLI::App app{"unmix: hyperspectral unmixing with classical solvers and unrolled networks"};
@@ -22,11 +30,18 @@ int main(int argc, char** argv) {
   unmix::cli::RegisterEstimateR(app);
   unmix::cli::RegisterApply(app, argc, argv);
   unmix::cli::RegisterDemo(app, argc, argv);
+  unmix::cli::RegisterReport(app);
 
+  unmix::InstallCancelSignalHandlers();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const unmix::Cancelled& e) {
+    // The temporaries are gone (their owners unwound); what was final before is untouched.
+    fmt::print(stderr, "unmix: {}: stopped before the results were complete; nothing partial was written\n",
+               e.what());
+    return 128 + (e.signal() > 0 ? e.signal() : 2);
   } catch (const unmix::OptionError& e) {
     fmt::print(stderr, "unmix: invalid option: {}\n", e.what());
     return 2;
@@ -37,5 +52,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "unmix: unexpected error: {}\n", e.what());
     return 3;
   }
-  return 0;
+  if (unmix::CancelRequested())
+    fmt::print(stderr, "unmix: the interrupt came after the last safe point; the command finished and its "
+                       "results are complete\n");
+  return unmix::cli::CommandExitCode();
 }

@@ -128,7 +128,8 @@ void RunRun(RunArgs& a) {
                                                 {"train_pixels", result.train_pixels.size()},
                                                 {"preset", o.preset}, {"init", o.init},
                                                 {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
-                                                {"patience", o.patience}}
+                                                {"patience", o.patience}, {"augment", o.augment},
+                                                {"mu", o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
                                : nlohmann::json(nullptr)},
       {"details", result.details},
       {"reports", result.reports},
@@ -143,7 +144,13 @@ void RunRun(RunArgs& a) {
       scored->metrics["inference_pixels_per_second"] = result.details["inference_pixels_per_second"];
     }
   }
-  WriteRunFolder(a.common.out, scene, result, scored, record, fmt_out);
+  const auto report = WriteRunFolder(a.common.out, scene, result, scored, record, fmt_out);
+  if (result.training && result.training->diverged) {
+    // Complete results, but not what was asked for: say so even with --quiet, and in the exit code.
+    fmt::print(stderr, "unmix: training diverged: {}; the results hold the best weights before it (exit {})\n",
+               result.training->stop_reason, kExitTrainingDiverged);
+    CommandExitCode() = kExitTrainingDiverged;
+  }
 
   if (a.common.json) {
     fmt::print("{}\n", (scored ? scored->metrics : record).dump(2));
@@ -162,12 +169,14 @@ void RunRun(RunArgs& a) {
   }
   if (result.model) fmt::print("model: {}\n", (std::filesystem::path(a.common.out) / "model.json").string());
   fmt::print("results: {}\n", a.common.out);
+  fmt::print("report: {}\n", report.string());
 }
 
 void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("-r,--endmembers", a.endmembers,
-                  "Number of endmembers (default: the ground truth's, else HySime's estimate)");
-  cmd->add_option("--lambda", a.lambda, "l1 weight for vca-sunsal and l1-nmf");
+                  "Number of endmembers (default: the ground truth's, else HySime's estimate)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--lambda", a.lambda, "l1 weight: vca-sunsal, sunsal, l1-nmf, nmf-sae, mnn-*, and the ADMM networks' start");
   cmd->add_option("--iterations", a.iterations, "Iteration cap for l1-nmf");
   cmd->add_option("--match", a.match, "Matching rule for scoring: hungarian-sad, greedy-euclidean, hungarian-abundance")
       ->capture_default_str();
@@ -194,6 +203,11 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
       ->delimiter(',')
       ->group(g);
   cmd->add_option("--patience", a.net.patience, "Stop after this many epochs without improvement (0 = off)")
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--mu", a.net.mu, "ADMM networks: initial penalty mu in data units (default: the preset's)")->group(g);
+  cmd->add_option("--augment", a.net.augment,
+                  "Supervised training data: none, or residuals (fresh noise from the training residuals every batch)")
       ->capture_default_str()
       ->group(g);
 }

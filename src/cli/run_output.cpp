@@ -1,11 +1,16 @@
 #include "cli/run_output.hpp"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/io/csv.hpp"
 #include "unmix/io/mat.hpp"
+#include "unmix/report/checksum.hpp"
+#include "unmix/report/html_report.hpp"
+#include "unmix/report/image.hpp"
 #include "unmix/report/metrics_json.hpp"
 
 namespace unmix::cli {
@@ -48,10 +53,39 @@ Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, c
   return ev;
 }
 
+namespace fs = std::filesystem;
+
+// SHA-256 of the files run.json names, so a result can be traced to its exact inputs. An ENVI
+// header and its data file are both listed.
+nlohmann::json InputChecksums(const nlohmann::json& record) {
+  nlohmann::json out = nlohmann::json::array();
+  auto add = [&](const std::string& role, const fs::path& p) {
+    if (p.empty() || !fs::is_regular_file(p)) return;
+    out.push_back({{"role", role},
+                   {"path", p.string()},
+                   {"absolute", fs::absolute(p).lexically_normal().string()},
+                   {"bytes", fs::file_size(p)},
+                   {"sha256", report::Sha256OfFile(p)}});
+  };
+  for (const char* role : {"input", "ground_truth", "model"}) {
+    if (!record.contains(role) || !record[role].is_string()) continue;
+    const fs::path p = record[role].get<std::string>();
+    if (p.empty()) continue;
+    add(role, p);
+    std::string ext = p.extension().string();
+    for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (ext == ".hdr") add(std::string(role) + " data", io::FindEnviDataFile(p));
+    else if (ext != ".mat" && ext != ".csv" && ext != ".json" && ext != ".txt")
+      add(std::string(role) + " header", io::FindEnviHeader(p));
+  }
+  return out;
+}
+
 }  // namespace
 
 Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, MatchRule rule) {
   Scored s;
+  s.reference = std::make_shared<const GroundTruth>(gt);
   s.final_eval = Score(result.endmembers, result.abundances, scene, gt, rule, result.test_pixels);
   MetricsContext ctx;
   ctx.method = result.method;
@@ -81,32 +115,91 @@ Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, Ma
   return s;
 }
 
-void WriteRunFolder(const std::filesystem::path& dir, const Scene& scene, const RunResult& result,
-                    const std::optional<Scored>& scored, const nlohmann::json& run_record,
-                    io::RasterFormat abundance_format) {
+fs::path WriteRunFolder(const fs::path& dir, const Scene& scene, const RunResult& result,
+                        const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                        io::RasterFormat abundance_format) {
   EnsureWritableDirectory(dir);
   Endmembers e = result.endmembers;
   Abundances a = result.abundances;
   if (e.names.empty())
     for (Index j = 0; j < e.count(); ++j) e.names.push_back(e.name(j));
+  if (e.wavelengths.empty() && static_cast<Index>(scene.wavelengths.size()) == e.bands())
+    e.wavelengths = scene.wavelengths;
   a.names = e.names;
+  const std::string raster_name = abundance_format == io::RasterFormat::kEnvi ? "abundances.img" : "abundances.tif";
+  std::vector<std::string> outputs = {"endmembers.csv", "endmembers.mat", "result.mat", raster_name};
+  if (abundance_format == io::RasterFormat::kEnvi) outputs.push_back("abundances.hdr");
   io::WriteEndmembersCsv(dir / "endmembers.csv", e);
+  io::WriteMatResult(dir / "endmembers.mat", &e, nullptr);
   io::WriteMatResult(dir / "result.mat", &e, &a);
-  io::WriteAbundanceRaster(dir / (abundance_format == io::RasterFormat::kEnvi ? "abundances.img" : "abundances.tif"),
-                           a, scene, abundance_format);
-  if (scored) WriteJson(dir / "metrics.json", scored->metrics);
+  io::WriteAbundanceRaster(dir / raster_name, a, scene, abundance_format);
+  if (scored) {
+    WriteJson(dir / "metrics.json", scored->metrics);
+    outputs.push_back("metrics.json");
+  }
   if (result.model) {
     nets::Model m = *result.model;
     m.endmember_names = e.names;
     nets::SaveModel(dir / "model.json", m);
+    outputs.push_back("model.json");
   }
   if (result.training) {
     std::string csv = "epoch,loss\n";
     const auto& h = result.training->loss_history;
     for (size_t i = 0; i < h.size(); ++i) csv += fmt::format("{},{:.9g}\n", i, h[i]);
     WriteFileAtomic(dir / "loss.csv", csv);
+    outputs.push_back("loss.csv");
   }
-  WriteJson(dir / "run.json", run_record);
+
+  // The scene preview is drawn now, while the scene is in memory, so that `unmix report` can
+  // rebuild the report without the input file.
+  const report::ScenePreview preview = report::MakeScenePreview(scene, report::kPreviewSide);
+  const std::string preview_png = report::EncodePng(preview.image);
+  WriteFileAtomic(dir / "preview.png", preview_png);
+  outputs.insert(outputs.end(), {"preview.png", "run.json", "report.html"});
+
+  nlohmann::json record = run_record;
+  // The ground truth scored against, so that `unmix report` can show it again.
+  if (scored && scored->reference && !scored->reference->source.empty() &&
+      (!record.contains("ground_truth") || !record["ground_truth"].is_string()))
+    record["ground_truth"] = scored->reference->source;
+  Stopwatch sw;
+  record["input_checksums"] = InputChecksums(record);
+  record["timings"]["checksums"] = sw.seconds();
+  record["wavelength_units"] = scene.wavelength_units;
+  record["preview"] = {{"file", "preview.png"},
+                       {"caption", preview.caption},
+                       {"bands", {preview.bands[0] + 1, preview.bands[1] + 1, preview.bands[2] + 1}},
+                       {"true_colour", preview.true_colour}};
+  record["outputs"] = outputs;
+  WriteJson(dir / "run.json", record);
+
+  report::RunContents c;
+  c.title = result.method;
+  c.folder = dir;
+  c.run = record;
+  if (scored) {
+    c.metrics = scored->metrics;
+    c.estimate_for_reference = scored->final_eval.matching.estimate_for_reference;
+  }
+  c.endmembers = e;
+  c.wavelength_units = scene.wavelength_units;
+  c.maps = report::BlockAverage(a.values, a.rows, a.cols, scene.valid, report::kMapSide);
+  c.maps->names = a.names;
+  if (scored && scored->reference) {
+    const GroundTruth& gt = *scored->reference;
+    if (gt.endmembers && gt.endmembers->bands() == e.bands()) c.reference_endmembers = *gt.endmembers;
+    if (gt.abundances && gt.abundances->rows == a.rows && gt.abundances->cols == a.cols) {
+      c.reference_maps = report::BlockAverage(gt.abundances->values, a.rows, a.cols, scene.valid, report::kMapSide);
+      c.reference_maps->names = gt.abundances->names;
+    }
+  }
+  if (result.training) c.loss = result.training->loss_history;
+  c.preview_png = preview_png;
+  c.preview_caption = preview.caption;
+  const fs::path report_path = dir / "report.html";
+  WriteFileAtomic(report_path, report::RenderRunReport(c));
+  return report_path;
 }
 
 }  // namespace unmix::cli

@@ -2,6 +2,7 @@
 // Writing and scoring the result of one method run: the run folder layout shared by
 // `unmix run` and `unmix demo`.
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,22 +13,34 @@
 #include "unmix/metrics/metrics.hpp"
 #include "unmix/pipeline/run.hpp"
 
+namespace CLI {
+class App;
+}
+
 namespace unmix::cli {
 
 struct Scored {
   Evaluation final_eval;
   std::optional<Evaluation> init_eval;  // the method's start, when it has one
   nlohmann::json metrics;               // metrics.json content
+  std::shared_ptr<const GroundTruth> reference;  // what was scored against, for the report
 };
 
 // Scores a result (and its start) against ground truth. Endmembers get the reference's names
 // in matched order when the reference has names.
 Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, MatchRule rule);
 
-// Writes DIR/endmembers.csv, DIR/result.mat (benchmark layout), DIR/abundances.{tif,img},
-// DIR/metrics.json (when scored) and DIR/run.json. Each file is written atomically.
-void WriteRunFolder(const std::filesystem::path& dir, const Scene& scene, const RunResult& result,
-                    const std::optional<Scored>& scored, const nlohmann::json& run_record,
-                    io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
+// Writes DIR/endmembers.csv, DIR/endmembers.mat, DIR/result.mat (benchmark layout),
+// DIR/abundances.{tif,img}, DIR/metrics.json (when scored), DIR/model.json and DIR/loss.csv
+// (networks), DIR/preview.png, DIR/run.json and DIR/report.html. run.json is `run_record` plus
+// the SHA-256 of the files it names as "input", "ground_truth" and "model", the wavelength
+// units, the preview's bands and the list of files written. Each file is written atomically.
+// Returns the path of report.html.
+std::filesystem::path WriteRunFolder(const std::filesystem::path& dir, const Scene& scene,
+                                     const RunResult& result, const std::optional<Scored>& scored,
+                                     const nlohmann::json& run_record,
+                                     io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
+
+
 
 }  // namespace unmix::cli

@@ -1,5 +1,6 @@
 #include "unmix/core/atomic_file.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "unmix/core/cancel.hpp"
 #include "unmix/core/error.hpp"
 
 namespace fs = std::filesystem;
@@ -37,6 +39,17 @@ fs::path AtomicOutput::Add(const fs::path& final_path) {
 }
 
 void AtomicOutput::Commit() {
+  // Flush to disk before renaming: some filesystems report a full disk only at fsync, and a
+  // rename that reaches the disk before the data would leave an empty file under the final name.
+  for (const auto& e : entries_) {
+    const int fd = ::open(e.temp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) {
+      const int err = errno;
+      if (fd >= 0) ::close(fd);
+      throw Error(fmt::format("{}: writing failed: {}", e.final_path.string(), std::strerror(err)));
+    }
+    ::close(fd);
+  }
   for (const auto& e : entries_) {
     std::error_code ec;
     fs::rename(e.temp, e.final_path, ec);
@@ -65,6 +78,8 @@ void WriteFileAtomic(const fs::path& path, std::string_view content) {
 }
 
 void EnsureWritableDirectory(const fs::path& dir) {
+  // Every command prepares its output directory here first: after an interrupt, start nothing.
+  ThrowIfCancelled();
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec))

@@ -211,6 +211,23 @@ Index InvalidateNonFinitePixels(Scene& scene) {
   return count;
 }
 
+std::vector<Index> DropBandsWithoutValues(Scene& scene) {
+  const Index p = scene.bands(), n = scene.pixels();
+  std::vector<char> has_value(static_cast<size_t>(p), 0);
+  Index missing = p;
+  for (Index k = 0; k < n && missing > 0; ++k) {
+    if (!scene.valid.empty() && !scene.valid[static_cast<size_t>(k)]) continue;
+    const float* col = scene.data.col(k).data();
+    for (Index b = 0; b < p; ++b)
+      if (!has_value[static_cast<size_t>(b)] && std::isfinite(col[b])) has_value[static_cast<size_t>(b)] = 1, --missing;
+  }
+  if (missing == 0 || missing == p) return {};
+  std::vector<Index> keep, dropped;
+  for (Index b = 0; b < p; ++b) (has_value[static_cast<size_t>(b)] ? keep : dropped).push_back(b);
+  KeepBands(scene, keep);
+  return dropped;
+}
+
 std::string FormatNumber(double v) {
   if (std::isfinite(v) && v == std::floor(v) && std::abs(v) < 1e15) return fmt::format("{:.0f}", v);
   return fmt::format("{:.10g}", v);

@@ -80,6 +80,10 @@ void CheckAbundancesAgainstScene(const Abundances& abundances, const Scene& scen
 // Marks pixels holding NaN as invalid (valid = 0, values 0). Returns how many.
 Index InvalidateNonFinitePixels(Scene& scene);
 
+// Drops the bands that are NaN or infinite in every valid pixel (they would invalidate every
+// pixel), when some band has values; returns their 0-based numbers.
+std::vector<Index> DropBandsWithoutValues(Scene& scene);
+
 // Short text of a number: integers without decimals, others with up to 10 significant digits.
 std::string FormatNumber(double v);
 

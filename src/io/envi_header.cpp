@@ -1,6 +1,7 @@
 #include "io/envi_header.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -98,7 +99,8 @@ std::optional<double> EnviHeader::Number(const std::string& key) const {
 std::optional<std::int64_t> EnviHeader::Integer(const std::string& key) const {
   const auto v = Number(key);
   if (!v) return std::nullopt;
-  if (*v != static_cast<double>(static_cast<std::int64_t>(*v)))
+  // The range test comes first: converting an out-of-range double to an integer is undefined.
+  if (!(std::abs(*v) < 9.0e18) || *v != std::floor(*v))
     throw InputError(file_, key, fmt::format("expected a whole number, found '{}'", Get(key)));
   return static_cast<std::int64_t>(*v);
 }

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "io/common.hpp"
 #include "io/mat_file.hpp"
@@ -95,7 +96,7 @@ std::vector<Index> ReadBandIndex(const MatReader& mr) {
     const auto values = ToDoubles(*mr.Read(info->name), mr.file());
     std::vector<Index> idx;
     for (double v : values) {
-      if (!(v >= 1) || v != std::floor(v))
+      if (!(v >= 1) || v != std::floor(v) || v > 1e9)  // bounded before the conversion to Index
         throw InputError(mr.file(), info->name,
                          fmt::format("expected 1-based band numbers, found {}", FormatNumber(v)));
       idx.push_back(static_cast<Index>(v) - 1);
@@ -227,6 +228,9 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
   }
   const Index p = scene.bands(), n = scene.pixels();
   info.file_bands = p;
+  if (p == 0 || n == 0)
+    throw InputError(file, layout->var,
+                     fmt::format("the image is empty: {} bands x {} pixels ({} x {})", p, n, scene.rows, scene.cols));
 
   if (const auto* mv = mr.FindI("maxValue"); mv && IsNumericInfo(*mv)) {
     const double max_value = ScalarOf(*mr.Read(mv->name), file);
@@ -274,6 +278,17 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
     }
     for (Index k = 0; k < n; ++k)
       if (!scene.valid[static_cast<size_t>(k)]) scene.data.col(k).setZero();
+  }
+  if (options.drop_empty_bands) {
+    const auto dropped = DropBandsWithoutValues(scene);
+    if (!dropped.empty()) {
+      std::vector<Index> numbers;
+      for (Index b : dropped) numbers.push_back(b + 1);
+      const std::string count =
+          dropped.size() == 1 ? "1 band holds" : fmt::format("{} bands hold", dropped.size());
+      info.notes.push_back(fmt::format("{} no value in any pixel (NaN or infinite): dropped (bands {})", count,
+                                       fmt::join(numbers, ", ")));
+    }
   }
   const Index nonfinite = InvalidateNonFinitePixels(scene);
   if (nonfinite > 0)
@@ -379,6 +394,58 @@ std::optional<MatSceneLayout> RecognizeMatScene(const MatReader& mr, const MatSc
       options.pixel_order == MatPixelOrder::kAuto ? "" : " (forced)");
   return layout;
 }
+
+namespace {
+
+// sin of the angle between the valid pixels of the scene and M A as two long vectors: 0 for a
+// perfect fit, whatever the scale of either.
+double FitSine(const MatrixD& y, const MatrixD& fit) {
+  const double yy = y.squaredNorm(), ff = fit.squaredNorm();
+  if (!(yy > 0) || !(ff > 0)) return 1.0;
+  const double c = y.cwiseProduct(fit).sum() / std::sqrt(yy * ff);
+  return std::sqrt(std::max(0.0, 1.0 - c * c));
+}
+
+// A 2-D abundance matrix carries no pixel order of its own: when M A fits the scene far better
+// with the other order, the file was almost certainly written in that order, and every score
+// would silently be wrong. `row_major` is the order the reader assumed.
+void CheckPixelOrder(const Endmembers& e, const Abundances& a, const Scene& scene, const std::string& file,
+                     const std::string& field, bool row_major) {
+  const Index rows = scene.rows, cols = scene.cols, n = scene.pixels();
+  if (rows < 2 || cols < 2 || e.bands() != scene.bands() || e.count() != a.count() || a.pixels() != n) return;
+  // Column of `a` that the other order would have put at pixel k.
+  auto other = [&](Index k) {
+    return row_major ? k / cols + rows * (k % cols)   // file position k read as column-major
+                     : (k % rows) * cols + k / rows;  // file position k read as row-major
+  };
+  const Index step = std::max<Index>(1, n / 20000);  // an even sample bounds the cost
+  std::vector<Index> sample;
+  for (Index k = 0; k < n; k += step)
+    if (scene.valid.empty() || scene.valid[static_cast<size_t>(k)]) sample.push_back(k);
+  if (sample.size() < 4) return;
+  const Index s = static_cast<Index>(sample.size());
+  MatrixD y(scene.bands(), s), x(a.count(), s), x_other(a.count(), s);
+  for (Index j = 0; j < s; ++j) {
+    const Index k = sample[static_cast<size_t>(j)];
+    y.col(j) = scene.data.col(k).cast<double>();
+    x.col(j) = a.values.col(k).cast<double>();
+    x_other.col(j) = a.values.col(other(k)).cast<double>();
+  }
+  const MatrixD m = e.spectra.cast<double>();
+  const double assumed = FitSine(y, m * x), alternative = FitSine(y, m * x_other);
+  // Twice as good and by more than noise: the file's own order is not beaten so in practice.
+  if (alternative < 0.5 * assumed && assumed - alternative > 0.02)
+    throw InputError(file, field,
+                     fmt::format("the abundances fit the scene far better in {} pixel order (residual {:.3f}) than "
+                                 "in the {} order assumed (residual {:.3f}): the file's pixel order is probably "
+                                 "{}; pass --pixel-order {} if so",
+                                 row_major ? "column-major" : "row-major", alternative,
+                                 row_major ? "row-major" : "column-major", assumed,
+                                 row_major ? "column-major (MATLAB)" : "row-major (numpy)",
+                                 row_major ? "column-major" : "row-major"));
+}
+
+}  // namespace
 
 GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
                                    MatPixelOrder pixel_order, const std::string& band_spec) {
@@ -518,6 +585,8 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
   if (scene) {
     if (gt.endmembers) AlignEndmembersToScene(*gt.endmembers, *scene, file, mi->name, band_index, band_spec);
     if (gt.abundances) CheckAbundancesAgainstScene(*gt.abundances, *scene, file, ai->name);
+    if (gt.endmembers && gt.abundances && ai->dims.size() == 2 && pixel_order == MatPixelOrder::kAuto)
+      CheckPixelOrder(*gt.endmembers, *gt.abundances, *scene, file, ai->name, row_major);
   }
   if (gt.endmembers) gt.endmembers->Validate();
   if (gt.abundances) gt.abundances->Validate();

@@ -58,6 +58,10 @@ class MatReader {
 };
 
 [[noreturn]] void ThrowNotNumeric(const matvar_t& v, const std::string& file);
+// Whether the variable's data buffer holds all the values its dimensions promise (matio can
+// return fewer for a damaged file); NumelOf returns SIZE_MAX when the product overflows.
+bool DataCovers(const matvar_t& v, std::size_t element_size);
+[[noreturn]] void ThrowShortData(const matvar_t& v, const std::string& file);
 
 // Calls f(const T* data, std::size_t count) with the variable's numeric data in its stored type.
 // Throws InputError for non-numeric, complex or sparse variables.
@@ -66,6 +70,15 @@ void VisitNumeric(const matvar_t& v, const std::string& file, F&& f) {
   if (!IsNumericClass(v) || v.isComplex || (v.data == nullptr && NumelOf(v) > 0))
     ThrowNotNumeric(v, file);
   const std::size_t n = NumelOf(v);
+  auto check = [&](std::size_t size) {
+    if (n > 0 && !DataCovers(v, size)) ThrowShortData(v, file);
+  };
+  switch (v.class_type) {
+    case MAT_C_DOUBLE: case MAT_C_INT64: case MAT_C_UINT64: check(8); break;
+    case MAT_C_SINGLE: case MAT_C_INT32: case MAT_C_UINT32: check(4); break;
+    case MAT_C_INT16: case MAT_C_UINT16: check(2); break;
+    default: check(1);
+  }
   switch (v.class_type) {
     case MAT_C_DOUBLE: return f(static_cast<const double*>(v.data), n);
     case MAT_C_SINGLE: return f(static_cast<const float*>(v.data), n);
@@ -110,6 +123,7 @@ class MatWriter {
   AtomicOutput out_;
   mat_t* mat_ = nullptr;
   matio_compression compression_ = MAT_COMPRESSION_NONE;
+  std::size_t written_ = 0;  // variables written, checked again after closing
 };
 
 }  // namespace unmix::io::detail

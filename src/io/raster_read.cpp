@@ -6,6 +6,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "io/common.hpp"
 #include "io/envi_header.hpp"
@@ -66,15 +67,29 @@ void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::strin
   const auto samples = hdr.Integer("samples"), lines = hdr.Integer("lines"),
              bands = hdr.Integer("bands"), type = hdr.Integer("data type");
   const std::int64_t offset = hdr.Integer("header offset").value_or(0);
-  if (!samples || !lines || !bands || !type) return;  // GDAL would not have opened it
+  if (!samples || !lines || !bands) return;  // GDAL would not have opened it
+  // GDAL falls back to bytes, band-sequential, native byte order when these keys are absent, so
+  // a header cut short would be read as the wrong numbers; ENVI requires them.
+  if (!type) throw InputError(hdr.file(), "data type", "missing (the header is incomplete or truncated)");
+  if (*bands > 1 && !hdr.Has("interleave"))
+    throw InputError(hdr.file(), "interleave", "missing (the header is incomplete or truncated)");
   const int size = EnviHeader::DataTypeSize(*type);
+  if (size > 1 && !hdr.Has("byte order"))
+    throw InputError(hdr.file(), "byte order", "missing (the header is incomplete or truncated)");
   if (size == 0)
     throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *type));
-  const std::uint64_t expected =
-      static_cast<std::uint64_t>(offset) + static_cast<std::uint64_t>(*samples) *
-                                               static_cast<std::uint64_t>(*lines) *
-                                               static_cast<std::uint64_t>(*bands) *
-                                               static_cast<std::uint64_t>(size);
+  for (const auto& [key, v] : {std::pair{"samples", *samples}, {"lines", *lines}, {"bands", *bands}})
+    if (v < 1) throw InputError(hdr.file(), key, fmt::format("expected a positive count, found {}", v));
+  if (offset < 0)
+    throw InputError(hdr.file(), "header offset", fmt::format("expected a byte count >= 0, found {}", offset));
+  std::uint64_t expected = static_cast<std::uint64_t>(size);
+  bool overflow = false;
+  for (std::int64_t f : {*samples, *lines, *bands})
+    overflow |= __builtin_mul_overflow(expected, static_cast<std::uint64_t>(f), &expected);
+  overflow |= __builtin_add_overflow(expected, static_cast<std::uint64_t>(offset), &expected);
+  if (overflow)
+    throw InputError(hdr.file(), "size",
+                     fmt::format("{} samples x {} lines x {} bands is larger than any file", *samples, *lines, *bands));
   std::error_code ec;
   const std::uint64_t actual = fs::file_size(data, ec);
   if (ec) throw InputError(data.string(), "", "cannot read the file size: " + ec.message());
@@ -85,6 +100,12 @@ void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::strin
                                  hdr.file(), expected, *samples, *lines, *bands, size,
                                  offset ? fmt::format(" + {} header bytes", offset) : "",
                                  data.string(), actual));
+  if (actual > expected)
+    throw InputError(file, "size",
+                     fmt::format("the header {} describes {} bytes ({} samples x {} lines x {} bands x {} bytes{}), "
+                                 "the data file {} holds {}: the header is wrong or was cut short",
+                                 hdr.file(), expected, *samples, *lines, *bands, size,
+                                 offset ? fmt::format(" + {} header bytes", offset) : "", data.string(), actual));
 }
 
 std::string EnviInterleave(const EnviHeader& hdr) { return ToLower(hdr.Get("interleave")); }
@@ -111,10 +132,22 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
   DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(
       path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr,
       nullptr)));
-  if (!ds)
+  if (!ds) {
+    // With an ENVI header beside it, the header usually says why: name its field.
+    if (const fs::path hdr_path = FindEnviHeader(path); !hdr_path.empty()) {
+      const EnviHeader hdr = EnviHeader::Parse(hdr_path);
+      for (const char* key : {"samples", "lines", "bands", "data type"}) {
+        const auto v = hdr.Integer(key);
+        if (!v) throw InputError(hdr.file(), key, "missing (the header is incomplete or truncated)");
+        if (*v < 1) throw InputError(hdr.file(), key, fmt::format("expected a positive number, found {}", *v));
+      }
+      if (EnviHeader::DataTypeSize(*hdr.Integer("data type")) == 0)
+        throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *hdr.Integer("data type")));
+    }
     throw InputError(file, "",
                      "not a raster GDAL can read, nor a .mat file: " +
                          errors.message("format not recognised"));
+  }
   const std::string driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
   info.format = driver;
   if (raster) raster->driver = driver;
@@ -187,7 +220,7 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
   if (info.bad_bands > 0)
     info.notes.push_back(fmt::format("{} bands marked bad (bbl = 0) dropped", info.bad_bands));
 
-  const Index p = static_cast<Index>(keep.size());
+  Index p = static_cast<Index>(keep.size());
   const Index n = static_cast<Index>(rows) * cols;
   Scene scene;
   scene.source = file;
@@ -199,7 +232,9 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
   if (ds->RasterIO(GF_Read, 0, 0, cols, rows, scene.data.data(), cols, rows, GDT_Float32,
                    static_cast<int>(p), keep.data(), fsize * p, fsize * p * cols, fsize,
                    nullptr) != CE_None)
-    throw InputError(file, "", "reading the pixel values failed: " + errors.message());
+    throw InputError(file, "",
+                     "reading the pixel values failed (the file is truncated or damaged): " +
+                         errors.message());
 
   // Nodata: per band (the file's value, ENVI `data ignore value`, or the override), and NaN.
   std::vector<float> nodata(static_cast<size_t>(p), std::numeric_limits<float>::quiet_NaN());
@@ -231,12 +266,54 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
         throw InputError(file, "mask", "reading the validity mask failed: " + errors.message());
     }
   }
+  auto no_value = [&](float v, Index b) {
+    return !std::isfinite(v) || (has_nodata[static_cast<size_t>(b)] && v == nodata[static_cast<size_t>(b)]);
+  };
+  // A band with no value in any pixel (NaN, infinite or nodata everywhere) would make every
+  // pixel invalid; it carries nothing, so it is dropped like a bbl = 0 band.
+  if (options.drop_bad_bands && p > 0) {
+    std::vector<char> has_value(static_cast<size_t>(p), 0);
+    Index missing = p;
+    for (Index k = 0; k < n && missing > 0; ++k) {
+      if (!mask.empty() && mask[static_cast<size_t>(k)] == 0) continue;
+      const float* px = scene.data.col(k).data();
+      for (Index b = 0; b < p; ++b)
+        if (!has_value[static_cast<size_t>(b)] && !no_value(px[b], b)) has_value[static_cast<size_t>(b)] = 1, --missing;
+    }
+    if (missing > 0 && missing < p) {
+      std::vector<Index> rows_kept;
+      std::vector<int> keep2, dropped;
+      std::vector<float> nodata2;
+      std::vector<char> has_nodata2;
+      for (Index b = 0; b < p; ++b) {
+        const size_t i = static_cast<size_t>(b);
+        if (!has_value[i]) {
+          dropped.push_back(keep[i]);
+          continue;
+        }
+        rows_kept.push_back(b);
+        keep2.push_back(keep[i]);
+        nodata2.push_back(nodata[i]);
+        has_nodata2.push_back(has_nodata[i]);
+      }
+      MatrixF data(static_cast<Index>(rows_kept.size()), n);
+      for (size_t i = 0; i < rows_kept.size(); ++i) data.row(static_cast<Index>(i)) = scene.data.row(rows_kept[i]);
+      scene.data = std::move(data);
+      keep = std::move(keep2);
+      nodata = std::move(nodata2);
+      has_nodata = std::move(has_nodata2);
+      p = static_cast<Index>(keep.size());
+      const std::string count =
+          dropped.size() == 1 ? "1 band holds" : fmt::format("{} bands hold", dropped.size());
+      info.notes.push_back(fmt::format("{} no value in any pixel (NaN, infinite or nodata): dropped (file bands {})",
+                                       count, fmt::join(dropped, ", ")));
+    }
+  }
   Index invalid = 0;
   for (Index k = 0; k < n; ++k) {
     float* px = scene.data.col(k).data();
     bool bad = !mask.empty() && mask[static_cast<size_t>(k)] == 0;
-    for (Index b = 0; b < p && !bad; ++b)
-      bad = std::isnan(px[b]) || (has_nodata[static_cast<size_t>(b)] && px[b] == nodata[static_cast<size_t>(b)]);
+    for (Index b = 0; b < p && !bad; ++b) bad = no_value(px[b], b);
     if (!bad) continue;
     if (scene.valid.empty()) scene.valid.assign(static_cast<size_t>(n), 1);
     scene.valid[static_cast<size_t>(k)] = 0;

@@ -36,6 +36,7 @@ MatSceneOptions MatOptionsFrom(const ReadOptions& o) {
   m.var = o.var;
   m.pixel_order = o.pixel_order;
   m.apply_max_value = o.apply_scale;
+  m.drop_empty_bands = o.drop_bad_bands;
   return m;
 }
 

@@ -1,6 +1,8 @@
 #include "unmix/nets/model_file.hpp"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <fstream>
 #include <sstream>
 
@@ -72,10 +74,19 @@ Model LoadModel(const std::filesystem::path& path) {
     if (!j.is_object() || !j.contains(key)) throw InputError(file, key, "missing");
     return j.at(key);
   };
+  // A whole number in Index range; get<>() on a float or an out-of-range value would be
+  // undefined behaviour rather than an error.
+  auto integer = [&](const nlohmann::json& v, const std::string& name) -> Index {
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      throw InputError(file, name, fmt::format("expected a whole number, found {} (too large)", v.dump()));
+    if (!v.is_number_integer())
+      throw InputError(file, name, fmt::format("expected a whole number, found {}", v.dump()));
+    return v.get<Index>();
+  };
   try {
     if (field("format") != "unmix-model")
       throw InputError(file, "format", fmt::format("expected \"unmix-model\", found {}", field("format").dump()));
-    const int version = field("version").get<int>();
+    const Index version = integer(field("version"), "version");
     if (version > kModelFormatVersion)
       throw InputError(file, "version",
                        fmt::format("format version {} is newer than this unmix reads ({}); upgrade unmix", version,
@@ -84,30 +95,44 @@ Model LoadModel(const std::filesystem::path& path) {
     Model m;
     m.source = file;
     m.architecture = field("architecture").get<std::string>();
-    m.bands = field("bands").get<Index>();
-    m.endmembers = field("endmembers").get<Index>();
+    m.bands = integer(field("bands"), "bands");
+    m.endmembers = integer(field("endmembers"), "endmembers");
     if (m.bands < 1 || m.endmembers < 1)
-      throw InputError(file, "bands/endmembers", fmt::format("must be positive (found {} and {})", m.bands, m.endmembers));
+      throw InputError(file, "bands/endmembers",
+                       fmt::format("must be positive (found {} and {})", m.bands, m.endmembers));
+    if (m.endmembers > m.bands)
+      throw InputError(file, "endmembers",
+                       fmt::format("{} endmembers exceed the {} bands (no model is trained so)", m.endmembers,
+                                   m.bands));
     if (j.contains("wavelengths")) m.wavelengths = j["wavelengths"].get<std::vector<double>>();
     if (!m.wavelengths.empty() && static_cast<Index>(m.wavelengths.size()) != m.bands)
       throw InputError(file, "wavelengths", fmt::format("expected {} values, found {}", m.bands, m.wavelengths.size()));
     if (j.contains("endmember_names")) m.endmember_names = j["endmember_names"].get<std::vector<std::string>>();
     if (j.contains("hyperparameters")) m.hyperparameters = j["hyperparameters"];
     if (j.contains("training")) m.training = j["training"];
+    if (!field("tensors").is_object()) throw InputError(file, "tensors", "expected an object of named tensors");
     for (const auto& [name, t] : field("tensors").items()) {
-      const Index rows = t.at("rows").get<Index>(), cols = t.at("cols").get<Index>();
+      if (!t.is_object()) throw InputError(file, "tensors." + name, "expected {\"rows\", \"cols\", \"data\"}");
+      const Index rows = integer(t.at("rows"), "tensors." + name + ".rows");
+      const Index cols = integer(t.at("cols"), "tensors." + name + ".cols");
       const auto& data = t.at("data");
-      if (rows < 0 || cols < 0 || !data.is_array() || static_cast<Index>(data.size()) != rows * cols)
+      Index count = 0;
+      if (rows < 0 || cols < 0 || __builtin_mul_overflow(rows, cols, &count))
+        throw InputError(file, "tensors." + name, fmt::format("impossible shape {} x {}", rows, cols));
+      if (!data.is_array() || static_cast<Index>(data.size()) != count)
         throw InputError(file, "tensors." + name,
-                         fmt::format("{} x {} needs {} values, found {}", rows, cols, rows * cols, data.size()));
+                         fmt::format("{} x {} needs {} values, found {}", rows, cols, count,
+                                     data.is_array() ? data.size() : 0));
       MatrixF mat(rows, cols);
       Index k = 0;
       for (Index i = 0; i < rows; ++i)
         for (Index c = 0; c < cols; ++c) {
           const auto& v = data[static_cast<size_t>(k++)];
           if (!v.is_number()) throw InputError(file, "tensors." + name, "holds a value that is not a number");
-          mat(i, c) = v.get<float>();
-          if (!std::isfinite(mat(i, c))) throw InputError(file, "tensors." + name, "holds a non-finite value");
+          const double d = v.get<double>();  // range-checked before narrowing to float
+          if (!(std::abs(d) <= std::numeric_limits<float>::max()))
+            throw InputError(file, "tensors." + name, fmt::format("holds {}, beyond the float range", v.dump()));
+          mat(i, c) = static_cast<float>(d);
         }
       m.tensors.emplace(name, std::move(mat));
     }

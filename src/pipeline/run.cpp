@@ -67,6 +67,9 @@ bool RunOptions::IsValid(std::string* why) const {
     return fail(fmt::format("init must be 'auto', 'gt' or 'vca' (got '{}')", init));
   if (!(loss.mse >= 0 && loss.aad >= 0 && loss.aid >= 0)) return fail("loss weights must be >= 0");
   if (patience < 0) return fail("patience must be >= 0");
+  if (mu && !(*mu > 0)) return fail(fmt::format("mu must be > 0 (got {})", *mu));
+  if (augment != "none" && augment != "residuals")
+    return fail(fmt::format("augment must be 'none' or 'residuals' (got '{}')", augment));
   return true;
 }
 

@@ -44,14 +44,44 @@ MatrixF Columns(const MatrixF& m, const std::vector<Index>& idx) {
   return out;
 }
 
+// A layer count from a model file: an integer in [1, 1000] (a float or a huge value is refused
+// before it reaches an int).
+int LayerCount(const nets::Model& m, const char* key, std::optional<int> fallback = {}) {
+  const auto& h = m.hyperparameters;
+  if (!h.contains(key)) {
+    if (fallback) return *fallback;
+    throw InputError(m.source, fmt::format("hyperparameters.{}", key), "missing");
+  }
+  const auto& v = h[key];
+  if (!v.is_number_integer() || v.get<long long>() < 1 || v.get<long long>() > 1000)
+    throw InputError(m.source, fmt::format("hyperparameters.{}", key),
+                     fmt::format("expected an integer from 1 to 1000, got {}", v.dump()));
+  return static_cast<int>(v.get<long long>());
+}
+
+double NormEpsilon(const nets::Model& m) {
+  const auto& h = m.hyperparameters;
+  if (!h.contains("norm_epsilon")) return 1e-8;
+  const auto& v = h["norm_epsilon"];
+  if (!v.is_number() || !(v.get<double>() >= 0) || !std::isfinite(v.get<double>()))
+    throw InputError(m.source, "hyperparameters.norm_epsilon", "expected a finite number >= 0, got " + v.dump());
+  return v.get<double>();
+}
+
+bool TiedFlag(const nets::Model& m) {
+  const auto& v = m.hyperparameters["tied"];
+  if (!v.is_boolean()) throw InputError(m.source, "hyperparameters.tied", "expected true or false, got " + v.dump());
+  return v.get<bool>();
+}
+
 nets::AdmmEncoder<float> AdmmEncoderFromModel(const nets::Model& m) {
   const auto& h = m.hyperparameters;
   if (!h.contains("updates") || !h.contains("tied"))
     throw InputError(m.source, "hyperparameters", "an ADMM network needs 'updates' and 'tied'");
-  const int updates = h["updates"].get<int>();
-  const bool tied = h["tied"].get<bool>();
+  const int updates = LayerCount(m, "updates");
+  const bool tied = TiedFlag(m);
   if (updates < 1) throw InputError(m.source, "hyperparameters.updates", "must be >= 1");
-  nets::AdmmEncoder<float> enc(m.bands, m.endmembers, updates, tied, h.value("norm_epsilon", 1e-8));
+  nets::AdmmEncoder<float> enc(m.bands, m.endmembers, updates, tied, NormEpsilon(m));
   const Index sets = enc.sets(), r = m.endmembers;
   enc.params().wt = m.Tensor("encoder.W", sets * r, m.bands);
   enc.params().bt = m.Tensor("encoder.B", sets * r, r);
@@ -75,6 +105,8 @@ struct AdmmFamily {
     ao.layers = o.layers;
     ao.tied = o.method.back() == '1';
     ao.preset = o.preset == "paper" ? nets::AdmmPreset::kPaper : nets::AdmmPreset::kAuthorsCode;
+    ao.lambda = o.lambda;
+    ao.mu = o.mu;
     const auto init = nets::ResolveAdmmInit(ao, a0);
     Encoder enc = nets::MakeAdmmEncoder<float>(ao, a0);
     lo = ao.preset == nets::AdmmPreset::kPaper ? 0.0 : 1e-6;
@@ -132,6 +164,7 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& o, const GroundTrut
     for (Index j = 0; j < n_train; ++j)
       x_train.col(j) = gt->abundances->values.col(out.train_pixels[static_cast<size_t>(j)]);
     typename Family::AENet net(std::move(encoder), y_train, std::move(x_train), o.loss);
+    if (o.augment == "residuals") net.EnableResidualResampling(o.seed);
     out.training = train::Train(net, to);
     encoder = std::move(net.encoder());
   } else {
@@ -186,9 +219,9 @@ nets::MnnEncoder<float> MnnEncoderFromModel(const nets::Model& m) {
   if (!h.contains("layers") || !h.contains("tied"))
     throw InputError(m.source, "hyperparameters", "an MNN network needs 'layers' and 'tied'");
   nets::MnnNetOptions mo;
-  mo.layers = h["layers"].get<int>();
-  mo.tied = h["tied"].get<bool>();
-  mo.norm_epsilon = h.value("norm_epsilon", 1e-8);
+  mo.layers = LayerCount(m, "layers");
+  mo.tied = TiedFlag(m);
+  mo.norm_epsilon = NormEpsilon(m);
   if (mo.layers < 1) throw InputError(m.source, "hyperparameters.layers", "must be >= 1");
   nets::MnnEncoder<float> enc = nets::MakeMnnEncoder<float>(mo, MatrixD::Ones(m.bands, m.endmembers));
   enc.params().w = m.Tensor("encoder.W", enc.params().w.rows(), enc.params().w.cols());
@@ -320,8 +353,8 @@ MatrixF ApplyModel(const nets::Model& model, const MatrixF& pixels) {
     // built on a one-pixel placeholder scene and its weights replaced by the model's.
     const MatrixF& ae = model.Tensor("encoder.A", model.bands, model.endmembers);
     nets::NmfSaeOptions no;
-    no.layers = model.hyperparameters.value("layers", 2);
-    no.norm_epsilon = model.hyperparameters.value("norm_epsilon", 1e-8);
+    no.layers = internal::LayerCount(model, "layers", 2);
+    no.norm_epsilon = internal::NormEpsilon(model);
     const MatrixF s1 = MatrixF::Constant(model.endmembers, 1, 1.0f / static_cast<float>(model.endmembers));
     nets::NmfSae<float> net(ae, s1, ae * s1, no);
     net.w1() = model.Tensor("encoder.W1", model.endmembers, model.bands);

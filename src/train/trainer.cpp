@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "unmix/core/cancel.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/core/rng.hpp"
 
@@ -127,6 +128,7 @@ TrainSummary Train(Objective<T>& obj, const TrainOptions& o) {
     double total = 0;
     bool bad = false;
     for (Index start = 0; start < n; start += bs) {
+      ThrowIfCancelled();  // SIGINT/SIGTERM: abandon the run; the caller writes nothing
       const Index len = std::min(bs, n - start);
       ZeroGradients(params);
       const double loss = static_cast<double>(

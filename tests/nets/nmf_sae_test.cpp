@@ -11,6 +11,8 @@
 
 #include "gradient_check.hpp"
 #include "random_data.hpp"
+#include "unmix/abundance/fcls.hpp"
+#include "unmix/blind/l1_nmf.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/core/rng.hpp"
 
@@ -136,6 +138,36 @@ TEST(NmfSae, UntrainedEqualsProximalAndProjectedGradientSteps) {
     typename NmfSae<double>::Workspace ws;
     const double loss = net.Forward(ws);
     EXPECT_NEAR(loss, 0.5 * (a_plain * s_plain - s.x).squaredNorm(), 1e-10 * loss);
+  }
+}
+
+// The untrained network against the library's classical solver: K encoder layers are K
+// L1-NMF abundance steps with A held at A0, K decoder layers K L1-NMF endmember steps with S
+// held at its FCLS start (no safeguard, no early exit, exact renormalisation).
+TEST(NmfSae, UntrainedEqualsTheLibraryL1NmfSteps) {
+  Rng rng(22);
+  const Problem s = MakeProblem(25, 4, 60, rng, 0.01, 0.4);
+  const MatrixD s0 = Fcls<double>(s.a0, s.x).abundances;
+  for (int k : {1, 2, 4}) {
+    NmfSaeOptions o;
+    o.layers = k;
+    o.norm_epsilon = 0.0;
+    const NmfSae<double> net(s.a0, s0, s.x, o);
+    l1nmf::Options lo;
+    lo.lambda = o.lambda;
+    lo.max_iterations = k;
+    lo.tolerance = 0.0;
+    lo.monotone = false;
+    lo.update = l1nmf::Update::kAbundancesOnly;
+    const auto abundance_steps = L1Nmf<double>(s.x, s.a0, lo);
+    lo.update = l1nmf::Update::kEndmembersOnly;
+    const auto endmember_steps = L1Nmf<double>(s.x, s.a0, lo);
+    ASSERT_EQ(abundance_steps.summary.iterations, k);
+    ASSERT_EQ(abundance_steps.summary.safeguarded_steps, 0) << "a column was thresholded to zero";
+    EXPECT_LT((abundance_steps.endmembers - s.a0).cwiseAbs().maxCoeff(), 1e-15) << "A must stay at A0";
+    EXPECT_LT((endmember_steps.abundances - s0).cwiseAbs().maxCoeff(), 1e-15) << "S must stay at S0";
+    EXPECT_LT((net.Abundances() - abundance_steps.abundances).cwiseAbs().maxCoeff(), 1e-12) << k << " layers";
+    EXPECT_LT((net.Endmembers() - endmember_steps.endmembers).cwiseAbs().maxCoeff(), 1e-12) << k << " layers";
   }
 }
 

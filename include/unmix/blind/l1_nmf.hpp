@@ -26,11 +26,17 @@
 namespace unmix {
 namespace l1nmf {
 
+// Which blocks an iteration updates. The one-block modes keep the other factor at its start
+// (A at the given/VCA endmembers, or S at their FCLS abundances): K iterations of them are the
+// K encoder or decoder layers of an untrained NMF-SAE (nmf-sae.txt eqs. (5)-(8)).
+enum class Update { kAlternating, kAbundancesOnly, kEndmembersOnly };
+
 struct Options {
   double lambda = 0.01;      // l1 weight (threshold lambda * t_s), >= 0. Default 0.01.
   int max_iterations = 500;  // Default 500.
   double tolerance = 1e-6;   // relative objective change. Default 1e-6.
   bool monotone = true;      // safeguard described above. Default on.
+  Update update = Update::kAlternating;  // Default: both blocks, S then A.
   vca::Options vca;          // for the start (seed etc.)
   fcls::Options fcls;        // for the start
   int num_threads = 0;       // 0 = omp_get_max_threads(); results do not depend on it

@@ -26,6 +26,7 @@ struct MatSceneOptions {
   std::string var;                              // force the data variable (the CLI's --var)
   MatPixelOrder pixel_order = MatPixelOrder::kAuto;
   bool apply_max_value = true;                  // divide integer-valued data by `maxValue`
+  bool drop_empty_bands = true;                 // drop bands that are NaN/infinite in every pixel
 };
 
 // One variable of a .mat file as listed without reading its data.

@@ -17,7 +17,7 @@
 namespace unmix::io {
 
 struct RasterReadOptions {
-  bool drop_bad_bands = true;     // honour the ENVI `bbl` list
+  bool drop_bad_bands = true;     // honour the ENVI `bbl` list; drop bands with no value in any pixel
   bool apply_scale = true;        // ENVI `reflectance scale factor`, GDAL band scale/offset
   std::optional<double> nodata;   // overrides the file's nodata value
 };

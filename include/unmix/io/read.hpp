@@ -15,7 +15,7 @@ struct ReadOptions {
   std::string var;                                   // .mat: the data variable (--var)
   MatPixelOrder pixel_order = MatPixelOrder::kAuto;  // .mat: pixel order of 2-D matrices
   bool apply_scale = true;     // maxValue, ENVI reflectance scale factor, band scale/offset
-  bool drop_bad_bands = true;  // ENVI bbl
+  bool drop_bad_bands = true;  // ENVI bbl, and bands with no value in any pixel (all NaN/nodata)
   std::optional<double> nodata;  // rasters: overrides the file's nodata value
   std::string bands;           // "1-3,10,20-30": 1-based bands of the loaded scene to keep
   bool remove_water_vapor = false;  // applied after `bands`

@@ -13,6 +13,9 @@
 #include <string>
 
 #include "unmix/core/error.hpp"
+#include <Eigen/QR>
+
+#include "unmix/core/rng.hpp"
 #include "unmix/nets/losses.hpp"
 #include "unmix/train/trainer.hpp"
 
@@ -42,9 +45,27 @@ class SupervisedNet : public train::Objective<typename Encoder::Scalar> {
   }
   train::ParameterList<T> Parameters() override { return encoder_.Parameters(0); }
   Index Samples() const override { return y_.cols(); }
+  // Residual resampling (off by default; the papers train on the pixels as given): every batch
+  // pixel j becomes A_fit x_j + e_k, where A_fit is the least-squares fit Y ~ A X of the
+  // training pairs and e_k the fit residual of a training pixel k drawn at random. The clean
+  // part stays on the linear model and the noise is real noise of this scene, but never the same
+  // pixel's noise twice, so the encoder cannot memorise it. Seeded: same seed, same batches.
+  void EnableResidualResampling(std::uint64_t seed) {
+    a_fit_ = x_.transpose().colPivHouseholderQr().solve(y_.transpose()).transpose();
+    residual_ = y_ - a_fit_ * x_;
+    rng_ = Rng(seed ^ 0x7265736964756c73ULL);
+    resample_ = true;
+  }
+  bool resampling() const { return resample_; }
   T Batch(std::span<const Index> batch) override {
-    GatherColumns(y_, batch, yb_);
     GatherColumns(x_, batch, xb_);
+    if (resample_) {
+      yb_.noalias() = a_fit_ * xb_;
+      const auto n = static_cast<std::uint64_t>(residual_.cols());
+      for (Index j = 0; j < yb_.cols(); ++j) yb_.col(j) += residual_.col(static_cast<Index>(rng_.Below(n)));
+    } else {
+      GatherColumns(y_, batch, yb_);
+    }
     const Matrix<T>& out = encoder_.Forward(yb_, ws_);
     dout_.setZero(out.rows(), out.cols());
     const T loss = CompositeLoss(xb_, out, &dout_, weights_, aad_, aid_epsilon_);
@@ -62,6 +83,9 @@ class SupervisedNet : public train::Objective<typename Encoder::Scalar> {
   double aid_epsilon_;
   typename Encoder::Workspace ws_;
   Matrix<T> yb_, xb_, dout_;
+  bool resample_ = false;
+  Matrix<T> a_fit_, residual_;
+  Rng rng_{0};
 };
 
 template <typename Encoder>

@@ -22,8 +22,10 @@ struct RunOptions {
   Index endmembers = 0;              // r, >= 1
   std::uint64_t seed = 0;
   int threads = 0;                   // 0: all cores
-  // SUnSAL l1 weight (vca-sunsal) and L1-NMF l1 weight (l1-nmf); unset: each method's default.
+  // l1 weight of SUnSAL (vca-sunsal, sunsal), L1-NMF, NMF-SAE, MNN and the ADMM networks'
+  // initialisation (data units); unset: each method's default.
   std::optional<double> lambda;
+  std::optional<double> mu;          // ADMM networks: initial penalty mu (data units); unset: the preset's
   std::optional<int> iterations;     // L1-NMF iteration cap; unset: its default
 
   // Networks (u-admm-nets.txt section VI defaults).
@@ -50,6 +52,10 @@ struct RunOptions {
   // (gt when the ground truth has endmembers).
   std::string init = "auto";
   int patience = 0;                  // early stopping; 0 = off
+  // Supervised training data: "none" (the training pixels as given, the papers' setting) or
+  // "residuals" (every batch pixel rebuilt as A_fit x + a random training residual, see
+  // nets::SupervisedNet::EnableResidualResampling).
+  std::string augment = "none";
   std::function<void(const train::EpochReport&)> on_epoch;  // training progress
   bool IsValid(std::string* why) const;
 };

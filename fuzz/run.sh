@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang, seeds them from the test suite, and runs each for
+# SECONDS (default 60). Exit status 1 when any target found a crash; the input that caused it is
+# kept in build/fuzz/artifacts/ (turn it into a regression test, see docs/robustness.md).
+#
+#   fuzz/run.sh [SECONDS] [TARGET...]      targets: mat envi_header model (default: all)
+#
+# Needs clang and libFuzzer (`scripts/setup.sh fuzz`) and a test_robustness binary, which writes
+# the seed corpus: UNMIX_SEEDER, else the release build's (built when missing).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(mat envi_header model)
+jobs=${JOBS:-$(nproc)}
+build=build/fuzz
+
+cmake -S fuzz -B "$build" -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+cmake --build "$build" -j "$jobs" >/dev/null
+
+seeder=${UNMIX_SEEDER:-build/release/tests/test_robustness}
+if [ ! -x "$seeder" ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j "$jobs" --target test_robustness >/dev/null
+fi
+rm -rf "$build/seeds"
+UNMIX_FUZZ_SEED_DIR="$PWD/$build/seeds" "$seeder" --gtest_filter='FuzzSeeds.*' >/dev/null
+
+mkdir -p "$build/artifacts"
+# A failed huge allocation is an error the readers report, not a crash (matio sizes buffers from
+# the file and checks for NULL); only memory actually used counts, up to -rss_limit_mb.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+status=0
+for t in "${targets[@]}"; do
+  corpus="$build/corpus/$t"
+  mkdir -p "$corpus"
+  log="$build/$t.log"
+  scratch="$build/tmp"
+  rm -rf "$scratch"
+  mkdir -p "$scratch"
+  set +e
+  TMPDIR="$PWD/$scratch" "$build/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=30 \
+    -rss_limit_mb=2048 -malloc_limit_mb=1048576 -artifact_prefix="$build/artifacts/$t-" \
+    "$corpus" "$build/seeds/$t" >"$log" 2>&1
+  rc=$?
+  set -e
+  rm -rf "$scratch"
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  size=$(find "$corpus" -type f | wc -l)
+  if [ $rc -eq 0 ]; then
+    echo "fuzz $t: ${runs:-0} executions in ${seconds} s, corpus $size inputs, no crash"
+  else
+    status=1
+    echo "fuzz $t: CRASH after ${runs:-?} executions (exit $rc); see $log and $build/artifacts/"
+    grep -m3 -E 'ERROR|SUMMARY|runtime error' "$log" || true
+  fi
+done
+exit $status

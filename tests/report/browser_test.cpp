@@ -1,0 +1,196 @@
+// Reports opened in a real browser: headless Chromium loads report.html from disk, and the DOM
+// it dumps after the load event must hold every map and plot, with every image decoded, every
+// plot laid out and no script error. Skips visibly when no Chromium is installed
+// (scripts/setup.sh browser installs it; `make test` does).
+#include <gtest/gtest.h>
+
+#include <gdal_priv.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "testing.hpp"
+
+namespace unmix {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunCli;
+using testing::ScratchDir;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// $UNMIX_CHROMIUM, else chromium / chromium-browser on the PATH; empty when none.
+fs::path FindChromium() {
+  if (const char* env = std::getenv("UNMIX_CHROMIUM"); env && *env) return env;
+  const char* path = std::getenv("PATH");
+  std::stringstream dirs(path ? path : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':'))
+    for (const char* name : {"chromium", "chromium-browser"}) {
+      const fs::path candidate = fs::path(dir) / name;
+      if (!dir.empty() && ::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+  return {};
+}
+
+#define UNMIX_REQUIRE_CHROMIUM(var)                                                                 \
+  const fs::path var = FindChromium();                                                              \
+  if (var.empty())                                                                                  \
+  GTEST_SKIP() << "no chromium or chromium-browser on the PATH (nor $UNMIX_CHROMIUM): the browser " \
+                  "test of report.html is skipped; install it with `scripts/setup.sh browser`"
+
+struct BrowserResult {
+  int exit_code = -1;
+  std::string out, log;
+};
+
+// Runs headless Chromium with its own profile directory (tests run in parallel).
+BrowserResult Chromium(const fs::path& exe, const ScratchDir& dir, const std::string& args) {
+  static int n = 0;
+  const std::string tag = std::to_string(n++);
+  const fs::path profile = dir / ("profile-" + tag), out = dir / ("out-" + tag), log = dir / ("log-" + tag);
+  const std::string cmd = "timeout 180 '" + exe.string() +
+                          "' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars "
+                          "--enable-logging=stderr --v=0 --user-data-dir='" +
+                          profile.string() + "' " + args + " > '" + out.string() + "' 2> '" + log.string() + "'";
+  BrowserResult r;
+  const int status = std::system(cmd.c_str());
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(out);
+  r.log = Slurp(log);
+  return r;
+}
+
+std::string Attribute(const std::string& dom, const std::string& name) {
+  const std::regex re(name + "=\"([^\"]*)\"");
+  std::smatch m;
+  return std::regex_search(dom, m, re) ? m[1].str() : std::string("(absent)");
+}
+
+std::set<std::string> Ids(const std::string& html, const std::string& element) {
+  std::set<std::string> ids;
+  const std::regex re("<" + element + "[^>]*\\sid=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator(); ++it)
+    ids.insert((*it)[1].str());
+  return ids;
+}
+
+// Loads `report` in the browser and checks the DOM it rendered.
+void ExpectRendered(const fs::path& chromium, const ScratchDir& dir, const fs::path& report,
+                    const std::vector<std::string>& must_have) {
+  const std::string source = Slurp(report);
+  const auto imgs = Ids(source, "img"), svgs = Ids(source, "svg");
+  ASSERT_FALSE(imgs.empty());
+  ASSERT_FALSE(svgs.empty());
+  const auto r = Chromium(chromium, dir, "--dump-dom 'file://" + fs::absolute(report).string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
+  const std::string& dom = r.out;
+  ASSERT_NE(dom.find("<body"), std::string::npos) << r.log.substr(0, 4000);
+  // The page's own check ran after load: every image decoded, every plot has a size.
+  EXPECT_EQ(Attribute(dom, "data-check"), "done");
+  EXPECT_EQ(Attribute(dom, "data-images-ok"), std::to_string(imgs.size()) + "/" + std::to_string(imgs.size()));
+  EXPECT_EQ(Attribute(dom, "data-plots-ok"), std::to_string(svgs.size()) + "/" + std::to_string(svgs.size()));
+  EXPECT_EQ(Attribute(dom, "data-script-error"), "(absent)");
+  EXPECT_EQ(r.log.find("Uncaught"), std::string::npos) << r.log.substr(0, 4000);
+  // Every map and plot of the file is in the rendered DOM.
+  const auto dom_imgs = Ids(dom, "img"), dom_svgs = Ids(dom, "svg");
+  for (const auto& id : imgs) EXPECT_TRUE(dom_imgs.count(id)) << "img " << id;
+  for (const auto& id : svgs) EXPECT_TRUE(dom_svgs.count(id)) << "svg " << id;
+  for (const auto& id : must_have) EXPECT_TRUE(dom_imgs.count(id) || dom_svgs.count(id)) << id;
+}
+
+// A screenshot of the page as the docs show it: 1400 px wide, not blank.
+void ExpectScreenshot(const fs::path& chromium, const ScratchDir& dir, const fs::path& report, const std::string& name) {
+  const fs::path shot = dir / name;
+  const auto r = Chromium(chromium, dir,
+                          "--screenshot='" + shot.string() + "' --window-size=1400,2400 'file://" +
+                              fs::absolute(report).string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
+  ASSERT_TRUE(fs::exists(shot)) << r.log.substr(0, 4000);
+  GDALAllRegister();
+  GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(shot.c_str(), GA_ReadOnly));
+  ASSERT_NE(ds, nullptr);
+  EXPECT_EQ(ds->GetRasterXSize(), 1400);
+  EXPECT_EQ(ds->GetRasterYSize(), 2400);
+  std::vector<std::uint8_t> green(1400 * 2400);
+  EXPECT_EQ(ds->GetRasterBand(2)->RasterIO(GF_Read, 0, 0, 1400, 2400, green.data(), 1400, 2400, GDT_Byte, 0, 0,
+                                           nullptr),
+            CE_None);
+  GDALClose(ds);
+  EXPECT_GT(std::set<std::uint8_t>(green.begin(), green.end()).size(), 64u) << "the screenshot looks blank";
+  if (const char* keep = std::getenv("UNMIX_SCREENSHOT_DIR"); keep && *keep)
+    fs::copy_file(shot, fs::path(keep) / name, fs::copy_options::overwrite_existing);
+}
+
+void Synth(const ScratchDir& dir) {
+  ASSERT_EQ(RunCli("synth -q --patch 5 -r 4 --snr 40 --seed 2 --out '" + (dir / "s").string() + "'").exit_code, 0);
+}
+
+std::string RunArgs(const ScratchDir& dir, const std::string& method, const std::string& out) {
+  return "run -q --method " + method + " --input '" + (dir / "s" / "scene.hdr").string() + "' --gt '" +
+         (dir / "s" / "gt.mat").string() + "' --out '" + (dir / out).string() + "' --seed 1";
+}
+
+TEST(Browser, RunReportShowsEveryMapAndPlot) {
+  UNMIX_REQUIRE_CHROMIUM(chromium);
+  ScratchDir dir;
+  Synth(dir);
+  const auto r = RunCli(RunArgs(dir, "bunet2", "run") + " --epochs 5");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::vector<std::string> expected = {"scene-preview", "loss-curve"};
+  for (int k = 0; k < 4; ++k)
+    for (const std::string id : {"map-", "ref-map-", "colourbar-", "spectra-"}) expected.push_back(id + std::to_string(k));
+  ExpectRendered(chromium, dir, dir / "run" / "report.html", expected);
+  ExpectScreenshot(chromium, dir, dir / "run" / "report.html", "report-run.png");
+}
+
+TEST(Browser, ComparisonShowsEveryMapAndPlot) {
+  UNMIX_REQUIRE_CHROMIUM(chromium);
+  ScratchDir dir;
+  Synth(dir);
+  ASSERT_EQ(RunCli(RunArgs(dir, "vca-fcls", "runs/a")).exit_code, 0);
+  ASSERT_EQ(RunCli(RunArgs(dir, "bunet2", "runs/b") + " --epochs 5").exit_code, 0);
+  ASSERT_EQ(RunCli("report -q '" + (dir / "runs").string() + "'").exit_code, 0);
+  std::vector<std::string> expected = {"scene-preview", "cmp-loss"};
+  for (int i = 0; i < 4; ++i) {
+    expected.push_back("cmp-ref-map-" + std::to_string(i));
+    expected.push_back("cmp-spectra-" + std::to_string(i));
+    for (int run = 0; run < 2; ++run) expected.push_back("cmp-map-" + std::to_string(run) + "-" + std::to_string(i));
+  }
+  ExpectRendered(chromium, dir, dir / "runs" / "report.html", expected);
+  ExpectScreenshot(chromium, dir, dir / "runs" / "report.html", "report-comparison.png");
+}
+
+// The page's check is real: a damaged image is counted and the warning shown.
+TEST(Browser, DamagedImageIsReported) {
+  UNMIX_REQUIRE_CHROMIUM(chromium);
+  ScratchDir dir;
+  Synth(dir);
+  ASSERT_EQ(RunCli(RunArgs(dir, "vca-fcls", "run")).exit_code, 0);
+  std::string html = Slurp(dir / "run" / "report.html");
+  const std::string key = "id=\"map-1\"";
+  const size_t at = html.find("base64,", html.find(key));
+  ASSERT_NE(at, std::string::npos);
+  html.replace(at + 7, 40, std::string(40, 'A'));  // the PNG signature is gone
+  std::ofstream(dir / "damaged.html", std::ios::binary) << html;
+  const auto imgs = Ids(html, "img").size();
+  const auto r = Chromium(chromium, dir, "--dump-dom 'file://" + (dir / "damaged.html").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
+  EXPECT_EQ(Attribute(r.out, "data-images-ok"), std::to_string(imgs - 1) + "/" + std::to_string(imgs));
+  EXPECT_NE(r.out.find("failed to display"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace unmix

@@ -1,0 +1,117 @@
+// SIGINT and SIGTERM during training, sent to a real `unmix` process: it stops at the next batch,
+// exits 128 + signal, writes nothing that looks complete, leaves no temporaries, keeps an
+// earlier result untouched, and a rerun works.
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+#include "robustness_util.hpp"
+#include "unmix/core/cancel.hpp"
+
+namespace unmix {
+namespace {
+
+using namespace testing;
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+struct Interrupt {
+  int signal;
+  int exit_code;
+  const char* name;
+};
+
+class Interrupted : public ::testing::TestWithParam<Interrupt> {};
+
+TEST_P(Interrupted, TrainingStopsWithoutPartialResults) {
+  const Interrupt sig = GetParam();
+  ScratchDir dir;
+  Synth(dir / "s", "--patch 4 -r 3 --snr 30 --seed 2 --bands 60");
+  const fs::path out = dir / "run";
+  const std::vector<std::string> base = {"run", "--method", "bunet2", "--input", (dir / "s" / "scene.hdr").string(),
+                                         "--gt", (dir / "s" / "gt.mat").string(), "--out", out.string(), "--json"};
+  // An earlier complete result in the same folder.
+  {
+    auto args = base;
+    args.insert(args.end(), {"--epochs", "2"});
+    CliProcess first(args, dir.path());
+    ASSERT_EQ(first.Wait(seconds(300)), 0) << first.Stderr();
+  }
+  const std::string old_metrics = Slurp(out / "metrics.json"), old_model = Slurp(out / "model.json");
+  const auto old_files = Listing(out);
+  for (const char* f : {"abundances.tif", "endmembers.csv", "loss.csv", "metrics.json", "model.json", "result.mat",
+                        "run.json"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+
+  auto args = base;
+  args.insert(args.end(), {"--epochs", "100000", "--seed", "9"});
+  CliProcess p(args, dir.path());
+  ASSERT_TRUE(p.started());
+  // Training has started once the progress lines (JSON on stderr) reach epoch 2.
+  ASSERT_TRUE(p.WaitFor([&] { return Has(p.Stderr(), "\"epoch\":2,"); }, seconds(300))) << p.Stderr();
+  p.Signal(sig.signal);
+  const int code = p.Wait(seconds(120));
+  ASSERT_NE(code, -1) << "the process did not stop after " << sig.name;
+  EXPECT_EQ(code, sig.exit_code) << p.Stderr();
+  const std::string err = p.Stderr();
+  EXPECT_TRUE(Has(err, "unmix: interrupted; stopping at the next safe point")) << err;
+  EXPECT_TRUE(Has(err, std::string("unmix: interrupted by ") + sig.name +
+                           ": stopped before the results were complete; nothing partial was written"))
+      << err;
+  EXPECT_TRUE(p.Stdout().empty()) << "a result was reported: " << p.Stdout();
+  // The earlier result is whole and untouched; nothing new or temporary appeared.
+  EXPECT_EQ(Slurp(out / "metrics.json"), old_metrics);
+  EXPECT_EQ(Slurp(out / "model.json"), old_model);
+  EXPECT_EQ(Listing(out), old_files);
+  EXPECT_TRUE(TempLeftovers(dir.path()).empty());
+
+  // A rerun into the same folder completes and replaces the result.
+  args = base;
+  args.insert(args.end(), {"--epochs", "3", "--seed", "9"});
+  CliProcess again(args, dir.path());
+  ASSERT_EQ(again.Wait(seconds(300)), 0) << again.Stderr();
+  EXPECT_NE(Slurp(out / "model.json"), old_model);
+  EXPECT_EQ(JsonFile(out / "run.json")["seed"], 9);
+  EXPECT_TRUE(TempLeftovers(dir.path()).empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, Interrupted,
+                         ::testing::Values(Interrupt{SIGINT, 130, "SIGINT"}, Interrupt{SIGTERM, 143, "SIGTERM"}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Interrupted, NewFolderStaysEmpty) {
+  ScratchDir dir;
+  Synth(dir / "s", "--patch 4 -r 3 --seed 2 --bands 60");
+  const fs::path out = dir / "fresh";
+  CliProcess p({"train", "--method", "mnn-bu2", "--epochs", "100000", "--input", (dir / "s" / "scene.hdr").string(),
+                "--out", out.string(), "--json"},
+               dir.path());
+  ASSERT_TRUE(p.WaitFor([&] { return Has(p.Stderr(), "\"epoch\":1,"); }, seconds(300))) << p.Stderr();
+  p.Signal(SIGINT);
+  EXPECT_EQ(p.Wait(seconds(120)), 130) << p.Stderr();
+  EXPECT_TRUE(Listing(out).empty()) << "files in an interrupted run folder";
+}
+
+TEST(Interrupted, CheckpointsThrowOnlyAfterARequest) {
+  // The library side: no request, no exception; a request makes the next checkpoint throw
+  // Cancelled (not an unmix::Error), until it is cleared.
+  ResetCancel();
+  EXPECT_FALSE(CancelRequested());
+  EXPECT_NO_THROW(ThrowIfCancelled());
+  RequestCancel(SIGTERM);
+  RequestCancel(SIGINT);  // the first request wins
+  EXPECT_TRUE(CancelRequested());
+  EXPECT_EQ(CancelSignal(), SIGTERM);
+  try {
+    ThrowIfCancelled();
+    ADD_FAILURE() << "no exception";
+  } catch (const Cancelled& c) {
+    EXPECT_EQ(c.signal(), SIGTERM);
+    EXPECT_STREQ(c.what(), "interrupted by SIGTERM");
+  }
+  ResetCancel();
+  EXPECT_NO_THROW(ThrowIfCancelled());
+}
+
+}  // namespace
+}  // namespace unmix
