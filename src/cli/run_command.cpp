@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 
 #include <fmt/format.h>
@@ -29,6 +30,7 @@ struct RunArgs {
   std::string format = "gtiff";
   RunOptions net;                       // network options (layers, epochs, ...)
   std::vector<double> loss_weights;     // alpha_1..3
+  std::string mu;                       // --mu: a number (data units) or "auto"
   bool train_only = false;              // `unmix train`: a network method is required
   std::vector<std::string> argv;
 };
@@ -88,6 +90,20 @@ void RunRun(RunArgs& a) {
     if (a.loss_weights.size() != 3) throw OptionError("--loss-weights takes three numbers: MSE,AAD,AID");
     o.loss = {a.loss_weights[0], a.loss_weights[1], a.loss_weights[2]};
   }
+  if (a.mu == "auto") {
+    o.mu_auto = true;
+  } else if (!a.mu.empty()) {
+    size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(a.mu, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != a.mu.size() || !std::isfinite(v) || !(v > 0))
+      throw OptionError(fmt::format("--mu: expected a positive number or 'auto', got '{}'", a.mu));
+    o.mu = v;
+  }
   o.on_epoch = ProgressPrinter(a.common);
   o.seed = a.common.seed;
   o.threads = a.common.threads;
@@ -128,8 +144,8 @@ void RunRun(RunArgs& a) {
                                                 {"train_pixels", result.train_pixels.size()},
                                                 {"preset", o.preset}, {"init", o.init},
                                                 {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
-                                                {"patience", o.patience}, {"augment", o.augment},
-                                                {"mu", o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
+                                                {"patience", o.patience}, {"augment", o.augment}, {"sum_to_one", o.sum_to_one},
+                                                {"mu", o.mu_auto ? nlohmann::json("auto") : o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
                                : nlohmann::json(nullptr)},
       {"details", result.details},
       {"reports", result.reports},
@@ -205,7 +221,13 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--patience", a.net.patience, "Stop after this many epochs without improvement (0 = off)")
       ->capture_default_str()
       ->group(g);
-  cmd->add_option("--mu", a.net.mu, "ADMM networks: initial penalty mu in data units (default: the preset's)")->group(g);
+  cmd->add_flag("--asc", a.net.sum_to_one,
+                "ADMM networks: x-updates that also impose sum-to-one (ADMM for FCLS; off: the papers' updates)")
+      ->group(g);
+  cmd->add_option("--mu", a.mu,
+                  "ADMM networks: initial penalty mu in data units, or auto (lowest untrained training loss on a "
+                  "log grid); default: the preset's")
+      ->group(g);
   cmd->add_option("--augment", a.net.augment,
                   "Supervised training data: none, or residuals (fresh noise from the training residuals every batch)")
       ->capture_default_str()

@@ -12,6 +12,7 @@ void AdmmParams<T>::Resize(Index sets, Index r, Index p) {
   bt.setZero(sets * r, r);
   theta.setZero(sets, 1);
   eta.setZero(sets, 1);
+  c.setZero(sets * r, 1);
 }
 
 template <typename T>
@@ -20,11 +21,13 @@ void AdmmParams<T>::SetZero() {
   bt.setZero();
   theta.setZero();
   eta.setZero();
+  c.setZero();
 }
 
 template <typename T>
-AdmmEncoder<T>::AdmmEncoder(Index bands, Index endmembers, int updates, bool tied, double norm_epsilon)
-    : bands_(bands), r_(endmembers), updates_(updates), tied_(tied), eps_(norm_epsilon) {
+AdmmEncoder<T>::AdmmEncoder(Index bands, Index endmembers, int updates, bool tied, double norm_epsilon,
+                            bool sum_to_one)
+    : bands_(bands), r_(endmembers), updates_(updates), tied_(tied), eps_(norm_epsilon), sum_to_one_(sum_to_one) {
   if (bands < 1 || endmembers < 1) throw OptionError("ADMM encoder: bands and endmembers must be positive");
   if (updates < 1) throw OptionError("ADMM encoder: at least one update (layer) is needed");
   params_.Resize(sets(), r_, bands_);
@@ -38,11 +41,20 @@ void AdmmEncoder<T>::InitFromEndmembers(const MatrixD& a, double lambda, double 
   if (!(mu > 0)) throw OptionError("ADMM encoder: mu must be positive");
   const MatrixD g = a.transpose() * a + mu * MatrixD::Identity(r_, r_);
   const Eigen::LLT<MatrixD> llt(g);
-  const MatrixD wt = llt.solve(a.transpose());
-  const MatrixD bt = mu * llt.solve(MatrixD::Identity(r_, r_));
+  MatrixD wt = llt.solve(a.transpose());
+  MatrixD bt = mu * llt.solve(MatrixD::Identity(r_, r_));
+  VectorD c = VectorD::Zero(r_);
+  if (sum_to_one_) {
+    const VectorD h1 = llt.solve(VectorD::Ones(r_));
+    c = h1 / h1.sum();
+    const MatrixD proj = MatrixD::Identity(r_, r_) - c * VectorD::Ones(r_).transpose();
+    wt = proj * wt;
+    bt = proj * bt;
+  }
   for (Index j = 0; j < sets(); ++j) {
     params_.wt.middleRows(j * r_, r_) = wt.cast<T>();
     params_.bt.middleRows(j * r_, r_) = bt.cast<T>();
+    params_.c.middleRows(j * r_, r_) = c.cast<T>();
     params_.theta(j) = static_cast<T>(lambda / mu);
     params_.eta(j) = T(1);
   }
@@ -50,10 +62,12 @@ void AdmmEncoder<T>::InitFromEndmembers(const MatrixD& a, double lambda, double 
 
 template <typename T>
 train::ParameterList<T> AdmmEncoder<T>::Parameters(int group) {
-  return {{"encoder.W", &params_.wt, &grads_.wt, group},
-          {"encoder.B", &params_.bt, &grads_.bt, group},
-          {"encoder.theta", &params_.theta, &grads_.theta, group},
-          {"encoder.eta", &params_.eta, &grads_.eta, group}};
+  train::ParameterList<T> list = {{"encoder.W", &params_.wt, &grads_.wt, group},
+                                  {"encoder.B", &params_.bt, &grads_.bt, group},
+                                  {"encoder.theta", &params_.theta, &grads_.theta, group},
+                                  {"encoder.eta", &params_.eta, &grads_.eta, group}};
+  if (sum_to_one_) list.push_back({"encoder.c", &params_.c, &grads_.c, group});
+  return list;
 }
 
 template <typename T>
@@ -72,6 +86,7 @@ const Matrix<T>& AdmmEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, W
     auto& pre = ws.pre[static_cast<size_t>(k)];
     auto& z = ws.z[static_cast<size_t>(k)];
     x = ws.wy.middleRows(j * r_, r_);
+    if (sum_to_one_) x.colwise() += params_.c.col(0).segment(j * r_, r_);
     const T theta = params_.theta(j);
     if (k > 0) {
       const auto& zp = ws.z[static_cast<size_t>(k - 1)];
@@ -126,6 +141,7 @@ void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& w
     ws.dx += ws.dpre;
     grads_.theta(j) -= ws.dpre.sum();
     ws.dwy.middleRows(j * r_, r_) += ws.dx;
+    if (sum_to_one_) grads_.c.middleRows(j * r_, r_) += ws.dx.rowwise().sum();
     if (k > 0) {
       ws.dd_prev -= ws.dpre;
       // x_k = W^T y + B^T (z_{k-1} + d_{k-1})

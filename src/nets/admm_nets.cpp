@@ -45,7 +45,7 @@ template <typename T>
 AdmmEncoder<T> MakeAdmmEncoder(const AdmmNetOptions& o, const MatrixD& a) {
   std::string why;
   if (!o.IsValid(&why)) throw OptionError("ADMM network: " + why);
-  AdmmEncoder<T> enc(a.rows(), a.cols(), o.updates(), o.tied, o.norm_epsilon);
+  AdmmEncoder<T> enc(a.rows(), a.cols(), o.updates(), o.tied, o.norm_epsilon, o.sum_to_one);
   const auto v = ResolveAdmmInit(o, a);
   enc.InitFromEndmembers(a, v.lambda, v.mu);
   return enc;

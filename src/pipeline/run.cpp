@@ -68,6 +68,7 @@ bool RunOptions::IsValid(std::string* why) const {
   if (!(loss.mse >= 0 && loss.aad >= 0 && loss.aid >= 0)) return fail("loss weights must be >= 0");
   if (patience < 0) return fail("patience must be >= 0");
   if (mu && !(*mu > 0)) return fail(fmt::format("mu must be > 0 (got {})", *mu));
+  if (mu && mu_auto) return fail("mu: give a number or auto, not both");
   if (augment != "none" && augment != "residuals")
     return fail(fmt::format("augment must be 'none' or 'residuals' (got '{}')", augment));
   return true;

@@ -1,6 +1,9 @@
 // The network half of the method facade: training subsets, initialisation, training,
 // inference over the whole scene, and the model that `unmix apply` reloads.
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -81,12 +84,19 @@ nets::AdmmEncoder<float> AdmmEncoderFromModel(const nets::Model& m) {
   const int updates = LayerCount(m, "updates");
   const bool tied = TiedFlag(m);
   if (updates < 1) throw InputError(m.source, "hyperparameters.updates", "must be >= 1");
-  nets::AdmmEncoder<float> enc(m.bands, m.endmembers, updates, tied, NormEpsilon(m));
+  bool sum_to_one = false;  // models written before the option have none
+  if (h.contains("sum_to_one")) {
+    if (!h["sum_to_one"].is_boolean())
+      throw InputError(m.source, "hyperparameters.sum_to_one", "expected true or false, got " + h["sum_to_one"].dump());
+    sum_to_one = h["sum_to_one"].get<bool>();
+  }
+  nets::AdmmEncoder<float> enc(m.bands, m.endmembers, updates, tied, NormEpsilon(m), sum_to_one);
   const Index sets = enc.sets(), r = m.endmembers;
   enc.params().wt = m.Tensor("encoder.W", sets * r, m.bands);
   enc.params().bt = m.Tensor("encoder.B", sets * r, r);
   enc.params().theta = m.Tensor("encoder.theta", sets, 1);
   enc.params().eta = m.Tensor("encoder.eta", sets, 1);
+  if (sum_to_one) enc.params().c = m.Tensor("encoder.c", sets * r, 1);
   return enc;
 }
 
@@ -107,6 +117,7 @@ struct AdmmFamily {
     ao.preset = o.preset == "paper" ? nets::AdmmPreset::kPaper : nets::AdmmPreset::kAuthorsCode;
     ao.lambda = o.lambda;
     ao.mu = o.mu;
+    ao.sum_to_one = o.sum_to_one;
     const auto init = nets::ResolveAdmmInit(ao, a0);
     Encoder enc = nets::MakeAdmmEncoder<float>(ao, a0);
     lo = ao.preset == nets::AdmmPreset::kPaper ? 0.0 : 1e-6;
@@ -114,7 +125,7 @@ struct AdmmFamily {
     hi = ao.preset == nets::AdmmPreset::kPaper ? std::numeric_limits<double>::infinity() : std::max(1.0, data_max);
     hyper = {{"layers", ao.layers}, {"updates", enc.updates()}, {"tied", enc.tied()},
              {"preset", o.preset}, {"init_lambda", init.lambda}, {"init_mu", init.mu},
-             {"norm_epsilon", enc.norm_epsilon()}};
+             {"norm_epsilon", enc.norm_epsilon()}, {"sum_to_one", enc.sum_to_one()}};
     return enc;
   }
   static MatrixF Apply(const Encoder& e, const MatrixF& y) { return nets::ApplyEncoder(e, y); }
@@ -123,6 +134,7 @@ struct AdmmFamily {
     m.tensors["encoder.B"] = e.params().bt;
     m.tensors["encoder.theta"] = e.params().theta;
     m.tensors["encoder.eta"] = e.params().eta;
+    if (e.sum_to_one()) m.tensors["encoder.c"] = e.params().c;
   }
 };
 
@@ -150,19 +162,62 @@ struct MnnFamily {
   }
 };
 
+// `--mu auto`: the ADMM penalty whose untrained network has the lowest training loss, on the
+// grid mu = s 2^(k/2), k = -24..0, with s = trace(A0^T A0) / r (the mean eigenvalue, so the
+// grid follows the scale of the data). The untrained network is a fixed function of the
+// training pixels, so this one-number choice uses the training set only and cannot memorise it.
+template <typename Family, typename MakeNet>
+double SelectMu(const RunOptions& o, const MatrixD& a0, double data_max, const train::TrainOptions& to,
+                MakeNet make_net, RunResult& out) {
+  const double scale = (a0.transpose() * a0).trace() / static_cast<double>(a0.cols());
+  nlohmann::json grid = nlohmann::json::array(), losses = nlohmann::json::array();
+  double best_mu = scale, best_loss = std::numeric_limits<double>::infinity();
+  for (int k = -24; k <= 0; ++k) {
+    RunOptions trial = o;
+    trial.mu = scale * std::exp2(0.5 * k);
+    nlohmann::json hyper;
+    double lo = 0, hi = 0;
+    auto encoder = Family::Make(trial, a0, hyper, lo, hi, data_max);  // sets lo, hi
+    auto net = make_net(std::move(encoder), lo, hi);
+    const double loss = train::EvaluateLoss(net, to.batch_size);
+    grid.push_back(*trial.mu);
+    losses.push_back(std::isfinite(loss) ? nlohmann::json(loss) : nlohmann::json(nullptr));
+    if (loss < best_loss) best_loss = loss, best_mu = *trial.mu;
+  }
+  out.details["mu_search"] = {{"mu", grid}, {"initial_loss", losses}, {"chosen", best_mu}};
+  return best_mu;
+}
+
 template <typename Family>
-void TrainUnrolled(const MethodInfo& info, const RunOptions& o, const GroundTruth* gt, const MatrixF& y,
+void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const GroundTruth* gt, const MatrixF& y,
                    const MatrixF& y_train, const MatrixF& a0, const train::TrainOptions& to, RunResult& out,
                    MatrixF& x, std::optional<MatrixF>& decoder) {
-  nlohmann::json hyper;
-  double lo = 0, hi = 0;
-  typename Family::Encoder encoder = Family::Make(o, a0.cast<double>(), hyper, lo, hi, y.size() ? y.maxCoeff() : 1.0f);
-  const Stopwatch t;
+  RunOptions o = options;
+  const double data_max = y.size() ? y.maxCoeff() : 1.0;
+  MatrixF x_train;
   if (info.supervised) {
     const Index r = a0.cols(), n_train = y_train.cols();
-    MatrixF x_train(r, n_train);
+    x_train.resize(r, n_train);
     for (Index j = 0; j < n_train; ++j)
       x_train.col(j) = gt->abundances->values.col(out.train_pixels[static_cast<size_t>(j)]);
+  }
+  const Stopwatch t;
+  if constexpr (std::is_same_v<Family, AdmmFamily>) {
+    if (o.mu_auto) {
+      if (info.supervised)
+        o.mu = SelectMu<Family>(o, a0.cast<double>(), data_max, to, [&](auto enc, double, double) {
+          return typename Family::AENet(std::move(enc), y_train, x_train, o.loss);
+        }, out);
+      else
+        o.mu = SelectMu<Family>(o, a0.cast<double>(), data_max, to, [&](auto enc, double lo, double hi) {
+          return typename Family::BUNet(std::move(enc), a0, y_train, lo, hi);
+        }, out);
+    }
+  }
+  nlohmann::json hyper;
+  double lo = 0, hi = 0;
+  typename Family::Encoder encoder = Family::Make(o, a0.cast<double>(), hyper, lo, hi, data_max);
+  if (info.supervised) {
     typename Family::AENet net(std::move(encoder), y_train, std::move(x_train), o.loss);
     if (o.augment == "residuals") net.EnableResidualResampling(o.seed);
     out.training = train::Train(net, to);

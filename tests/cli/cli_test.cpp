@@ -195,7 +195,7 @@ TEST(Cli, TrainThenApplyReproducesTheTrainedAbundances) {
   ScratchDir dir;
   const auto s = dir / "s";
   ASSERT_EQ(RunCli("synth -q --patch 4 -r 3 --snr 30 --seed 5 --out '" + s.string() + "'").exit_code, 0);
-  for (const std::string method : {"bunet2", "aenet1", "nmf-sae", "mnn-bu2", "mnn-ae1"}) {
+  for (const std::string method : {"bunet2", "aenet1", "nmf-sae", "mnn-bu2", "mnn-ae1", "bunet1 --asc"}) {
     SCOPED_TRACE(method);
     const auto t = RunCli("train -q --method " + method + " --epochs 3 --input '" + (s / "scene.hdr").string() +
                           "' --gt '" + (s / "gt.mat").string() + "' --out '" + (dir / method).string() + "'");

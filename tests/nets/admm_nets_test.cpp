@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "gradient_check.hpp"
+#include "unmix/abundance/fcls.hpp"
 #include "unmix/abundance/sunsal.hpp"
 #include "random_data.hpp"
 #include "unmix/core/rng.hpp"
@@ -16,7 +17,7 @@ namespace {
 // Perturbs every parameter so tied/untied sets differ and the check is not at a special point.
 void Perturb(AdmmEncoder<double>& enc, Rng& rng, double scale) {
   auto& p = enc.params();
-  for (auto* m : {&p.wt, &p.bt, &p.theta, &p.eta})
+  for (auto* m : {&p.wt, &p.bt, &p.theta, &p.eta, &p.c})
     for (Index k = 0; k < m->size(); ++k) m->data()[k] *= 1.0 + scale * (rng.Uniform() - 0.5);
 }
 
@@ -43,15 +44,17 @@ Problem MakeProblem(Index p, Index r, Index n, Rng& rng, double noise = 0.01) {
   return s;
 }
 
-class AdmmGradient : public ::testing::TestWithParam<std::tuple<bool, int, AdmmPreset>> {};
+// (tied, layers, preset, sum-to-one updates)
+class AdmmGradient : public ::testing::TestWithParam<std::tuple<bool, int, AdmmPreset, bool>> {};
 
 TEST_P(AdmmGradient, AENetCompositeLossMatchesFiniteDifferences) {
-  const auto [tied, layers, preset] = GetParam();
-  Rng rng(100 + layers * 2 + tied);
+  const auto [tied, layers, preset, sum_to_one] = GetParam();
+  Rng rng(100 + layers * 2 + tied + 10 * sum_to_one);
   AdmmNetOptions o;
   o.layers = layers;
   o.tied = tied;
   o.preset = preset;
+  o.sum_to_one = sum_to_one;
   o.lambda = 0.02;  // small threshold: most units active, some not
   int tries = 0;
   for (;; ++tries) {
@@ -64,18 +67,19 @@ TEST_P(AdmmGradient, AENetCompositeLossMatchesFiniteDifferences) {
     AdmmAENet<double> net(enc, s.y, s.x, CompositeLossWeights{1.0, 0.05, 0.2});
     const auto r = testing::CheckGradients(net);
     EXPECT_LT(r.max_rel_error, 1e-6) << r.worst;
-    EXPECT_EQ(r.entries, enc.sets() * (3 * 7 + 3 * 3 + 2));
+    EXPECT_EQ(r.entries, enc.sets() * (3 * 7 + 3 * 3 + 2 + (sum_to_one ? 3 : 0)));
     break;
   }
 }
 
 TEST_P(AdmmGradient, BUNetReconstructionLossMatchesFiniteDifferences) {
-  const auto [tied, layers, preset] = GetParam();
-  Rng rng(200 + layers * 2 + tied);
+  const auto [tied, layers, preset, sum_to_one] = GetParam();
+  Rng rng(200 + layers * 2 + tied + 10 * sum_to_one);
   AdmmNetOptions o;
   o.layers = layers;
   o.tied = tied;
   o.preset = preset;
+  o.sum_to_one = sum_to_one;
   o.lambda = 0.02;
   for (int tries = 0;; ++tries) {
     ASSERT_LT(tries, 200);
@@ -93,7 +97,8 @@ TEST_P(AdmmGradient, BUNetReconstructionLossMatchesFiniteDifferences) {
 
 INSTANTIATE_TEST_SUITE_P(TiedUntiedLayersPresets, AdmmGradient,
                          ::testing::Combine(::testing::Bool(), ::testing::Values(1, 2, 3),
-                                            ::testing::Values(AdmmPreset::kPaper, AdmmPreset::kAuthorsCode)));
+                                            ::testing::Values(AdmmPreset::kPaper, AdmmPreset::kAuthorsCode),
+                                            ::testing::Bool()));
 
 TEST(AdmmEncoder, UntrainedEqualsAdmmIterations) {
   // A plain transcription of eqs. (4)-(6) from z = d = 0, against the encoder's forward pass.
@@ -145,6 +150,55 @@ TEST(AdmmEncoder, UntrainedEqualsTheLibrarySunsal) {
           << layers << " layers, tied " << tied;
     }
   }
+}
+
+TEST(AdmmEncoder, UntrainedSumToOneEqualsTheLibrarySunsalWithTheAsc) {
+  // Sum-to-one updates: the untrained encoder is SUnSAL with the sum-to-one constraint (ADMM
+  // for FCLS), started at zero with fixed mu, for exactly that many iterations.
+  Rng rng(9);
+  const Problem s = MakeProblem(30, 4, 300, rng);
+  AdmmNetOptions o;
+  o.preset = AdmmPreset::kPaper;
+  o.sum_to_one = true;
+  o.mu = 0.7;
+  for (int layers : {1, 2, 4}) {
+    for (bool tied : {true, false}) {
+      o.layers = layers;
+      o.tied = tied;
+      const auto enc = MakeAdmmEncoder<double>(o, s.a);
+      typename AdmmEncoder<double>::Workspace ws;
+      enc.Forward(s.y, ws);
+      sunsal::Options so;
+      so.lambda = 1e-3;  // the paper preset's lambda; constant on the sum-to-one set
+      so.mu = 0.7;
+      so.sum_to_one = true;
+      so.adaptive_mu = false;
+      so.tolerance = 1e-300;
+      so.max_iterations = layers;
+      so.start_at_zero = true;
+      const auto ref = Sunsal<double>(s.a, s.y, so);
+      EXPECT_LT((AdmmEncoder<double>::LastZ(ws) - ref.abundances).cwiseAbs().maxCoeff(), 1e-10)
+          << layers << " layers, tied " << tied;
+    }
+  }
+}
+
+TEST(AdmmEncoder, SumToOneUpdatesConvergeToFcls) {
+  // Many untrained sum-to-one updates reach the FCLS solution; the papers' updates do not impose
+  // the constraint and end elsewhere (they normalise a nonnegative-lasso solution).
+  Rng rng(10);
+  const Problem s = MakeProblem(25, 4, 200, rng, 0.05);
+  AdmmNetOptions o;
+  o.preset = AdmmPreset::kPaper;
+  o.layers = 400;
+  o.mu = 1.0;
+  o.sum_to_one = true;
+  const auto asc = ApplyEncoder(MakeAdmmEncoder<double>(o, s.a), s.y);
+  o.sum_to_one = false;
+  const auto plain = ApplyEncoder(MakeAdmmEncoder<double>(o, s.a), s.y);
+  const MatrixD fcls = Fcls<double>(s.a, s.y).abundances;
+  EXPECT_LT((asc - fcls).cwiseAbs().maxCoeff(), 1e-6);
+  EXPECT_GT((plain - fcls).cwiseAbs().maxCoeff(), 1e-3);
 }
 
 TEST(AdmmPresets, AuthorsLayerCountAndScaling) {

@@ -7,6 +7,12 @@
 // and the output is z_L / (1^T z_L + eps). Tied (-I): one {W, B, theta, eta} for every update;
 // untied (-II): one set per update.
 //
+// Sum-to-one updates (optional, off in the papers): x_k gains a bias c_k,
+//   x_k = W_k^T y + B_k^T (z_{k-1} + d_{k-1}) + c_k,
+// which is what the ADMM x-step becomes when it also imposes 1^T x = 1 (SUnSAL with the ASC):
+// the projection onto that affine set is linear plus a constant. Initialised that way, the
+// untrained encoder is L iterations of ADMM for FCLS instead of for nonnegative lasso.
+//
 // Layer counts: the paper's K-layer network has L = K updates. The authors' public code calls a
 // network with L = K + 1 x/z updates and K d updates "K layers"; AdmmUpdates() converts.
 #include <vector>
@@ -27,6 +33,7 @@ struct AdmmParams {
   Matrix<T> bt;     // (P r) x r: block j is B_j^T
   Matrix<T> theta;  // P x 1
   Matrix<T> eta;    // P x 1
+  Matrix<T> c;      // (P r) x 1: block j is c_j (used by sum-to-one encoders only)
   void Resize(Index sets, Index r, Index p);
   void SetZero();
 };
@@ -43,11 +50,15 @@ class AdmmEncoder {
   };
 
   AdmmEncoder() = default;
-  AdmmEncoder(Index bands, Index endmembers, int updates, bool tied, double norm_epsilon = 1e-8);
+  AdmmEncoder(Index bands, Index endmembers, int updates, bool tied, double norm_epsilon = 1e-8,
+              bool sum_to_one = false);
 
   // Equation (8): W^T = (A^T A + mu I)^{-1} A^T, B^T = mu (A^T A + mu I)^{-1}, theta = lambda / mu,
   // eta = 1 in every set, so the untrained encoder is `updates` ADMM iterations for
   // min 0.5 |y - A x|^2 + lambda |x|_1, x >= 0, started at z = d = 0.
+  // Sum-to-one encoders: with H = A^T A + mu I, C = H^{-1} 1 / (1^T H^{-1} 1) and
+  // P = I - C 1^T, W^T = P H^{-1} A^T, B^T = mu P H^{-1}, c = C: `updates` iterations of ADMM for
+  // the same problem with 1^T x = 1 added (where the l1 term is constant: FCLS).
   void InitFromEndmembers(const MatrixD& endmembers, double lambda, double mu);
 
   Index bands() const { return bands_; }
@@ -56,6 +67,7 @@ class AdmmEncoder {
   bool tied() const { return tied_; }
   Index sets() const { return tied_ ? 1 : updates_; }
   double norm_epsilon() const { return eps_; }
+  bool sum_to_one() const { return sum_to_one_; }
 
   AdmmParams<T>& params() { return params_; }
   const AdmmParams<T>& params() const { return params_; }
@@ -76,6 +88,7 @@ class AdmmEncoder {
   int updates_ = 0;
   bool tied_ = false;
   double eps_ = 1e-8;
+  bool sum_to_one_ = false;
   AdmmParams<T> params_, grads_;
 };
 

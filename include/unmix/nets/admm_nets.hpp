@@ -35,6 +35,9 @@ struct AdmmNetOptions {
   std::optional<double> mu;        // overrides the preset's mu
   double lambda0 = 0.1;            // authors' preset: lambda before scaling
   double norm_epsilon = 1e-8;
+  // Sum-to-one updates (AdmmEncoder): every x-step also imposes 1^T x = 1, so the untrained
+  // encoder is ADMM for FCLS rather than for the nonnegative lasso. Off: the papers' network.
+  bool sum_to_one = false;
   // Decoder (BUNet) projection after each step: [decoder_min, decoder_max].
   // Authors' preset: [1e-6, 1]; paper: [0, inf).
   std::optional<double> decoder_min, decoder_max;

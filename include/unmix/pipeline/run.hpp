@@ -47,6 +47,12 @@ struct RunOptions {
   // min(1000, N) (its paper's setting) and encodes the rest; other blind networks train on all.
   Index train_pixels = 0;
   std::string preset = "authors";    // ADMM nets: "authors" (public code) or "paper" (equations)
+  // ADMM nets: x-updates that also impose 1^T x = 1 (nets::AdmmNetOptions::sum_to_one). Off:
+  // the papers' updates.
+  bool sum_to_one = false;
+  // ADMM nets: choose the initial penalty mu by the untrained network's training loss over a
+  // log grid (see SelectMu in run_networks.cpp) instead of the preset's rule. Excludes `mu`.
+  bool mu_auto = false;
   nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
   // Initial endmembers of supervised networks: "gt" (the ground truth's), "vca", or "auto"
   // (gt when the ground truth has endmembers).
