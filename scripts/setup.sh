@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libeigen3-dev libgdal-dev gdal-bin libmatio-dev libcli11-dev nlohmann-json3-dev
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  librsvg2-dev fonts-dejavu-core
 )
 # Extra groups, requested by name: `scripts/setup.sh browser` for the report tests,
 # `scripts/setup.sh fuzz` for the libFuzzer targets (clang and its fuzzer runtime).
