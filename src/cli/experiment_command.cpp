@@ -82,6 +82,14 @@ std::string Num(double v) {
   return fmt::format("{:.1f}", v);
 }
 
+// mean ± std with the decimals the mean's size calls for.
+std::string MeanStd(double mean, double std) {
+  const double a = std::fabs(mean);
+  if (a != 0 && (a < 1e-3 || a >= 1e5)) return fmt::format("{:.3e} ± {:.1e}", mean, std);
+  const int decimals = a < 1 ? 4 : a < 100 ? 3 : 1;
+  return fmt::format("{:.{}f} ± {:.{}f}", mean, decimals, std, decimals);
+}
+
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -260,7 +268,7 @@ std::string MarkdownTable(const nlohmann::json& s, const std::string& condition)
         continue;
       }
       const auto& r = it->second;
-      out += r["runs"].get<int>() > 1 ? fmt::format(" {} ± {} |", Num(r["mean"]), Num(r["std"]))
+      out += r["runs"].get<int>() > 1 ? fmt::format(" {} |", MeanStd(r["mean"], r["std"]))
                                        : fmt::format(" {} |", Num(r["mean"]));
     }
     out += "\n";
