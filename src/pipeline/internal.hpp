@@ -20,6 +20,15 @@ Split SplitPixels(Index n, Index n_train, std::uint64_t seed);
 // Training-set size of supervised methods (and the held-out set of methods compared with them).
 Index SupervisedTrainCount(const RunOptions& options, Index n);
 
+// The starting endmembers (p x r, clipped at 0) of a blind method, by `options.init`:
+//  * "vca" (and "auto"): VCA with the run's seed, the papers' start;
+//  * "nfindr": N-FINDR (deterministic);
+//  * "best": the candidate with the lowest reconstruction RMSE |Y - A FCLS(A, Y)| among N-FINDR
+//    and VCA with seeds seed .. seed + 9. The choice looks at the data alone (how well each
+//    simplex explains the pixels), never at a reference.
+// Records what was chosen, and every candidate's fit, in out.details["start"].
+MatrixF BlindStart(const MatrixF& pixels, Index r, const RunOptions& options, RunResult& out);
+
 RunResult RunNetwork(const Scene& scene, const RunOptions& options, const GroundTruth* gt);
 
 }  // namespace unmix::internal

@@ -63,8 +63,8 @@ bool RunOptions::IsValid(std::string* why) const {
   if (train_pixels < 0) return fail("train pixels must be >= 0");
   if (preset != "authors" && preset != "paper")
     return fail(fmt::format("preset must be 'authors' or 'paper' (got '{}')", preset));
-  if (init != "auto" && init != "gt" && init != "vca")
-    return fail(fmt::format("init must be 'auto', 'gt' or 'vca' (got '{}')", init));
+  if (init != "auto" && init != "gt" && init != "vca" && init != "nfindr" && init != "best")
+    return fail(fmt::format("init must be 'auto', 'gt', 'vca', 'nfindr' or 'best' (got '{}')", init));
   if (!(loss.mse >= 0 && loss.aad >= 0 && loss.aid >= 0)) return fail("loss weights must be >= 0");
   if (patience < 0) return fail("patience must be >= 0");
   if (mu && !(*mu > 0)) return fail(fmt::format("mu must be > 0 (got {})", *mu));
@@ -201,16 +201,15 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     lo.vca.seed = o.seed;
     if (o.lambda) lo.lambda = *o.lambda;
     if (o.iterations) lo.max_iterations = *o.iterations;
-    // The start is VCA + FCLS; run it here too so its scores can be reported beside the result.
+    // The start (VCA + FCLS by default, --init); FCLS of it here too so its scores can be
+    // reported beside the result.
     Stopwatch t;
-    const auto start = Vca<float>(y, r, lo.vca);
-    const MatrixF e0 = start.endmembers.cwiseMax(0.0f);
+    const MatrixF e0 = internal::BlindStart(y, r, o, out);
     const auto x0 = Fcls<float>(e0, y, lo.fcls);
     out.timings["init"] = t.seconds();
     t.Restart();
     const auto res = L1Nmf<float>(y, e0, lo);
     out.timings["iterate"] = t.seconds();
-    out.reports.push_back(start.summary.BriefReport());
     out.reports.push_back(res.summary.BriefReport());
     out.details["l1nmf"] = {{"lambda", lo.lambda},
                             {"iterations", res.summary.iterations},

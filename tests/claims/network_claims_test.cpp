@@ -106,5 +106,34 @@ TEST(NetworkClaims, MuAutoChoosesTheLowestInitialLossOfItsGrid) {
   }
 }
 
+// --init best keeps the start with the lowest reconstruction error among N-FINDR and ten VCA
+// runs (recorded in run.json); --init nfindr starts where nfindr-fcls ends; --init gt is refused
+// where there is no network to start.
+TEST(NetworkClaims, BlindStartsByReconstructionError) {
+  ScratchDir dir;
+  const auto s = dir / "small";
+  ASSERT_EQ(RunCli("synth -q --patch 5 -r 3 --snr 25 --seed 3 --out '" + s.string() + "'").exit_code, 0);
+  const std::string io = " --input '" + (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() + "'";
+  const auto best = dir / "best";
+  ASSERT_EQ(RunCli("run -q --method bunet2 --epochs 0 --init best" + io + " --out '" + best.string() + "'").exit_code, 0);
+  std::ifstream in(best / "run.json");
+  const auto run = nlohmann::json::parse(in);
+  const auto& start = run["details"]["start"];
+  ASSERT_EQ(start["candidates"].size(), 11u);
+  double lowest = 1e300;
+  std::string lowest_name;
+  for (const auto& c : start["candidates"])
+    if (c["reconstruction_rmse"].get<double>() < lowest) lowest = c["reconstruction_rmse"], lowest_name = c["start"];
+  EXPECT_EQ(start["chosen"], lowest_name);
+  EXPECT_EQ(run["details"]["init"], lowest_name);
+
+  const auto nf = RunMetrics(dir, s, "nf", "--method nfindr-fcls");
+  const auto l1 = RunMetrics(dir, s, "l1", "--method l1-nmf --init nfindr --iterations 1");
+  EXPECT_NEAR(l1["init_sad_deg_mean"].get<double>(), nf["sad_deg_mean"].get<double>(), 1e-6);
+  const auto bad = RunCli("run -q --method l1-nmf --init gt" + io + " --out '" + (dir / "bad").string() + "'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("--init gt"), std::string::npos) << bad.output;
+}
+
 }  // namespace
 }  // namespace unmix

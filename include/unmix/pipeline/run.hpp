@@ -54,8 +54,10 @@ struct RunOptions {
   // log grid (see SelectMu in run_networks.cpp) instead of the preset's rule. Excludes `mu`.
   bool mu_auto = false;
   nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
-  // Initial endmembers of supervised networks: "gt" (the ground truth's), "vca", or "auto"
-  // (gt when the ground truth has endmembers).
+  // Initial endmembers. Supervised networks: "gt" (the ground truth's), "vca", or "auto" (gt
+  // when the ground truth has endmembers). Blind networks and L1-NMF: "vca" (= "auto", the
+  // papers' start), "nfindr", or "best" (the lowest FCLS reconstruction error among N-FINDR and
+  // ten VCA runs; internal::BlindStart).
   std::string init = "auto";
   int patience = 0;                  // early stopping; 0 = off
   // Supervised training data: "none" (the training pixels as given, the papers' setting) or
