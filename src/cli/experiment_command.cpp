@@ -40,12 +40,15 @@ struct ExperimentArgs {
 using MetricRow = std::map<std::string, double>;
 
 // The numbers of one run that the experiments report.
-MetricRow RowOf(const RunResult& r, const nlohmann::json& m, double seconds) {
+// Methods given the true endmembers (supervised) report no SAD: it would be 0 by construction.
+MetricRow RowOf(const RunResult& r, const nlohmann::json& m, double seconds, bool known_endmembers) {
   MetricRow row;
   for (const char* key : {"rmse", "aad_deg", "aid", "sad_deg_mean", "sad_rad_mean", "init_rmse",
-                          "init_sad_deg_mean", "init_aad_deg"})
+                          "init_sad_deg_mean", "init_aad_deg"}) {
+    if (known_endmembers && std::string(key).find("sad_") != std::string::npos) continue;
     if (m.contains(key) && m[key].is_number()) row[key] = m[key].get<double>();
-  if (m.contains("sad_deg") && m.contains("endmember_names"))
+  }
+  if (!known_endmembers && m.contains("sad_deg") && m.contains("endmember_names"))
     for (size_t j = 0; j < m["sad_deg"].size() && j < m["endmember_names"].size(); ++j)
       row["sad_deg." + m["endmember_names"][j].get<std::string>()] = m["sad_deg"][j].get<double>();
   row["seconds"] = seconds;
@@ -160,7 +163,7 @@ nlohmann::json RunExperiment(const Experiment& e, const ExperimentArgs& a, const
         RunResult result = RunMethod(st.scene, o, &st.truth);
         const double seconds = t.seconds();
         const Scored scored = ScoreRun(result, st.scene, st.truth, MatchRule::kHungarianSad);
-        const MetricRow row = RowOf(result, scored.metrics, seconds);
+        const MetricRow row = RowOf(result, scored.metrics, seconds, v.supervised);
         for (const auto& [metric, value] : row) {
           values[{ci, vi, metric}].push_back(value);
           raw += fmt::format("{},{},{},{},{},{},{},{:.9g}\n", e.name, CsvField(c.label), c.x, CsvField(v.label),
