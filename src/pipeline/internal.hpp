@@ -27,7 +27,19 @@ Index SupervisedTrainCount(const RunOptions& options, Index n);
 //    and VCA with seeds seed .. seed + 9. The choice looks at the data alone (how well each
 //    simplex explains the pixels), never at a reference.
 // Records what was chosen, and every candidate's fit, in out.details["start"].
-MatrixF BlindStart(const MatrixF& pixels, Index r, const RunOptions& options, RunResult& out);
+//  * "spatial-nfindr": SpatialNFindr below.
+MatrixF BlindStart(const Scene& scene, const MatrixF& pixels, Index r, const RunOptions& options, RunResult& out);
+
+// N-FINDR on the 7 x 7 spatial mean of the valid pixels (SpatialMean); the endmembers are the
+// averaged spectra at the vertices it finds. Needs the scene's layout. The window is one fixed
+// constant: a window inside a pure region averages one material, and on Jasper Ridge any odd
+// window from 5 to 11 finds the same vertices.
+MatrixF SpatialNFindr(const Scene& scene, Index r, RunResult& out);
+
+// Abundances on the simplex up to a per-pixel scale, y = s A x with x >= 0, 1^T x = 1, s > 0:
+// NNLS, then each column divided by its sum (all-zero columns stay zero). The scale absorbs
+// illumination and topography, which the sum-to-one constraint of FCLS cannot.
+MatrixF ScaledSimplexAbundances(const MatrixF& endmembers, const MatrixF& pixels, RunResult& out);
 
 RunResult RunNetwork(const Scene& scene, const RunOptions& options, const GroundTruth* gt);
 

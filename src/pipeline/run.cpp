@@ -20,6 +20,7 @@ const std::vector<MethodInfo>& Methods() {
       {"vca-fcls", "VCA endmembers, then fully constrained least squares abundances", true},
       {"nfindr-fcls", "N-FINDR endmembers, then fully constrained least squares abundances", true},
       {"vca-sunsal", "VCA endmembers, then SUnSAL sparse nonnegative abundances (no sum-to-one)", true},
+      {"spatial-nfindr", "N-FINDR on the 7 x 7 spatial mean of the scene, then scaled-simplex abundances (NNLS normalised to sum one)", true},
       {"l1-nmf", "L1-regularised NMF by alternating proximal gradient, from VCA + FCLS", true},
       {"fcls", "fully constrained least squares with the ground-truth endmembers (scored on the supervised split)", false, false, true},
       {"sunsal", "SUnSAL with the ground-truth endmembers (scored on the supervised split)", false, false, true},
@@ -63,8 +64,8 @@ bool RunOptions::IsValid(std::string* why) const {
   if (train_pixels < 0) return fail("train pixels must be >= 0");
   if (preset != "authors" && preset != "paper")
     return fail(fmt::format("preset must be 'authors' or 'paper' (got '{}')", preset));
-  if (init != "auto" && init != "gt" && init != "vca" && init != "nfindr" && init != "best")
-    return fail(fmt::format("init must be 'auto', 'gt', 'vca', 'nfindr' or 'best' (got '{}')", init));
+  if (init != "auto" && init != "gt" && init != "vca" && init != "nfindr" && init != "spatial-nfindr" && init != "best")
+    return fail(fmt::format("init must be 'auto', 'gt', 'vca', 'nfindr', 'spatial-nfindr' or 'best' (got '{}')", init));
   if (!(loss.mse >= 0 && loss.aad >= 0 && loss.aid >= 0)) return fail("loss weights must be >= 0");
   if (patience < 0) return fail("patience must be >= 0");
   if (mu && !(*mu > 0)) return fail(fmt::format("mu must be > 0 (got {})", *mu));
@@ -196,6 +197,15 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     out.timings["abundances"] = t.seconds();
     out.endmembers = MakeEndmembers(e, scene);
     out.abundances = Scatter(x, scene, idx);
+  } else if (o.method == "spatial-nfindr") {
+    Stopwatch t;
+    const MatrixF e = internal::SpatialNFindr(scene, r, out);
+    out.timings["extract"] = t.seconds();
+    t.Restart();
+    const MatrixF x = internal::ScaledSimplexAbundances(e, y, out);
+    out.timings["abundances"] = t.seconds();
+    out.endmembers = MakeEndmembers(e, scene);
+    out.abundances = Scatter(x, scene, idx);
   } else if (o.method == "l1-nmf") {
     l1nmf::Options lo;
     lo.vca.seed = o.seed;
@@ -204,7 +214,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     // The start (VCA + FCLS by default, --init); FCLS of it here too so its scores can be
     // reported beside the result.
     Stopwatch t;
-    const MatrixF e0 = internal::BlindStart(y, r, o, out);
+    const MatrixF e0 = internal::BlindStart(scene, y, r, o, out);
     const auto x0 = Fcls<float>(e0, y, lo.fcls);
     out.timings["init"] = t.seconds();
     t.Restart();

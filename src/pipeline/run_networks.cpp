@@ -11,7 +11,9 @@
 #include "unmix/abundance/fcls.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/core/rng.hpp"
+#include "unmix/abundance/nnls.hpp"
 #include "unmix/endmember/nfindr.hpp"
+#include "unmix/endmember/spatial_mean.hpp"
 #include "unmix/endmember/vca.hpp"
 #include "unmix/nets/admm_nets.hpp"
 #include "unmix/nets/mnn.hpp"
@@ -288,7 +290,31 @@ nets::MnnEncoder<float> MnnEncoderFromModel(const nets::Model& m) {
 
 }  // namespace
 
-MatrixF BlindStart(const MatrixF& y, Index r, const RunOptions& o, RunResult& out) {
+MatrixF SpatialNFindr(const Scene& scene, Index r, RunResult& out) {
+  constexpr Index kWindow = 7;
+  const MatrixF mean = SpatialMean(scene, kWindow);
+  const auto res = NFindr<float>(mean, r);
+  out.reports.push_back(res.summary.BriefReport());
+  out.details["spatial_nfindr"] = {{"window", kWindow}, {"indices", res.indices}, {"swaps", res.summary.iterations},
+                                   {"rank_deficient", res.summary.rank_deficient}};
+  return res.endmembers.cwiseMax(0.0f);
+}
+
+MatrixF ScaledSimplexAbundances(const MatrixF& e, const MatrixF& y, RunResult& out) {
+  auto res = Nnls<float>(e, y);
+  out.reports.push_back(res.summary.BriefReport());
+  MatrixF x = std::move(res.abundances);
+  Index zero = 0;
+  for (Index j = 0; j < x.cols(); ++j) {
+    const float s = x.col(j).sum();
+    if (s > 0) x.col(j) /= s;
+    else ++zero;
+  }
+  out.details["scaled_abundances"] = {{"zero_pixels", zero}};
+  return x;
+}
+
+MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptions& o, RunResult& out) {
   struct Candidate {
     std::string name;
     MatrixF endmembers;
@@ -312,6 +338,8 @@ MatrixF BlindStart(const MatrixF& y, Index r, const RunOptions& o, RunResult& ou
     candidates.push_back(vca(o.seed));
   } else if (how == "nfindr") {
     candidates.push_back(nfindr());
+  } else if (how == "spatial-nfindr") {
+    candidates.push_back({"spatial N-FINDR", SpatialNFindr(scene, r, out), 0.0});
   } else {
     candidates.push_back(nfindr());
     for (std::uint64_t k = 0; k < 10; ++k) candidates.push_back(vca(o.seed + k));
@@ -374,7 +402,7 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
       throw InputError(gt->source, "M", fmt::format("expected {} x {} endmembers, found {} x {}", p, r, a0.rows(), a0.cols()));
     out.details["init"] = "ground-truth endmembers";
   } else {
-    a0 = BlindStart(y, r, o, out);
+    a0 = BlindStart(scene, y, r, o, out);
   }
   out.timings["init"] = t.seconds();
 
