@@ -316,6 +316,12 @@ void WriteResultsPage(const fs::path& dir) {
       "RMSE, AAD in degrees, AID in nats, SAD in degrees unless stated; estimated endmembers are matched to the "
       "references by the Hungarian rule on SAD. `± x` is the standard deviation over runs. Rows marked "
       "`paper:` are the papers' published numbers, for comparison.\n\n";
+  // Hand-written findings (what reproduces, what does not, and why) live in NOTES.md beside the
+  // page and are kept across regenerations.
+  if (fs::exists(dir / "NOTES.md")) {
+    std::ifstream notes(dir / "NOTES.md");
+    page += std::string((std::istreambuf_iterator<char>(notes)), std::istreambuf_iterator<char>()) + "\n";
+  }
   for (const auto& s : summaries) {
     page += fmt::format("## {}: {} ({})\n\n", s["name"].get<std::string>(), s["title"].get<std::string>(),
                         s["reproduces"].get<std::string>());
