@@ -144,7 +144,7 @@ void RunRun(RunArgs& a) {
                                                 {"train_pixels", result.train_pixels.size()},
                                                 {"preset", o.preset}, {"init", o.init},
                                                 {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
-                                                {"patience", o.patience}, {"augment", o.augment}, {"sum_to_one", o.sum_to_one},
+                                                {"patience", o.patience}, {"augment", o.augment}, {"sum_to_one", o.sum_to_one}, {"reconstruction_loss", o.reconstruction_loss},
                                                 {"mu", o.mu_auto ? nlohmann::json("auto") : o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
                                : nlohmann::json(nullptr)},
       {"details", result.details},
@@ -219,6 +219,10 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
       ->delimiter(',')
       ->group(g);
   cmd->add_option("--patience", a.net.patience, "Stop after this many epochs without improvement (0 = off)")
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--recon-loss", a.net.reconstruction_loss,
+                  "Blind ADMM/MNN networks: mse (the papers') or angle (mean spectral angle, blind to brightness)")
       ->capture_default_str()
       ->group(g);
   cmd->add_flag("--asc", a.net.sum_to_one,

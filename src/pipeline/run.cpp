@@ -70,6 +70,8 @@ bool RunOptions::IsValid(std::string* why) const {
   if (patience < 0) return fail("patience must be >= 0");
   if (mu && !(*mu > 0)) return fail(fmt::format("mu must be > 0 (got {})", *mu));
   if (mu && mu_auto) return fail("mu: give a number or auto, not both");
+  if (reconstruction_loss != "mse" && reconstruction_loss != "angle")
+    return fail(fmt::format("reconstruction loss must be 'mse' or 'angle' (got '{}')", reconstruction_loss));
   if (augment != "none" && augment != "residuals")
     return fail(fmt::format("augment must be 'none' or 'residuals' (got '{}')", augment));
   return true;

@@ -213,7 +213,9 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
         }, out);
       else
         o.mu = SelectMu<Family>(o, a0.cast<double>(), data_max, to, [&](auto enc, double lo, double hi) {
-          return typename Family::BUNet(std::move(enc), a0, y_train, lo, hi);
+          typename Family::BUNet net(std::move(enc), a0, y_train, lo, hi);
+          if (o.reconstruction_loss == "angle") net.SetLoss(Family::BUNet::Loss::kSpectralAngle);
+          return net;
         }, out);
     }
   }
@@ -227,6 +229,8 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
     encoder = std::move(net.encoder());
   } else {
     typename Family::BUNet net(std::move(encoder), a0, y_train, lo, hi);
+    if (o.reconstruction_loss == "angle") net.SetLoss(Family::BUNet::Loss::kSpectralAngle);
+    hyper["reconstruction_loss"] = o.reconstruction_loss;
     out.training = train::Train(net, to);
     encoder = std::move(net.encoder());
     decoder = net.decoder();

@@ -95,6 +95,28 @@ TEST_P(AdmmGradient, BUNetReconstructionLossMatchesFiniteDifferences) {
   }
 }
 
+TEST(AdmmGradientAngleLoss, BUNetSpectralAngleLossMatchesFiniteDifferences) {
+  for (bool tied : {true, false}) {
+    Rng rng(300 + tied);
+    AdmmNetOptions o;
+    o.layers = 2;
+    o.tied = tied;
+    o.lambda = 0.02;
+    for (int tries = 0;; ++tries) {
+      ASSERT_LT(tries, 200);
+      const Problem s = MakeProblem(7, 3, 6, rng);
+      auto enc = MakeAdmmEncoder<double>(o, s.a);
+      Perturb(enc, rng, 0.3);
+      if (!AwayFromKinks(enc, s.y, 1e-4)) continue;
+      AdmmBUNet<double> net(enc, RandomPositive(7, 3, rng), s.y, 0.0, 10.0);
+      net.SetLoss(AdmmBUNet<double>::Loss::kSpectralAngle);
+      const auto r = testing::CheckGradients(net);
+      EXPECT_LT(r.max_rel_error, 1e-6) << r.worst << " tied " << tied;
+      break;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(TiedUntiedLayersPresets, AdmmGradient,
                          ::testing::Combine(::testing::Bool(), ::testing::Values(1, 2, 3),
                                             ::testing::Values(AdmmPreset::kPaper, AdmmPreset::kAuthorsCode),

@@ -110,15 +110,33 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
     return p;
   }
   Index Samples() const override { return y_.cols(); }
+  // Reconstruction loss: squared error (the papers') or the mean spectral angle in radians
+  // between each pixel and its reconstruction (AadLoss on spectra), which ignores each pixel's
+  // brightness: abundances summing to one cannot follow illumination, and a squared error pays
+  // the decoder to bend its endmembers for it.
+  enum class Loss { kSquaredError, kSpectralAngle };
+  void SetLoss(Loss loss) { loss_ = loss; }
+  Loss loss() const { return loss_; }
+
   T Batch(std::span<const Index> batch) override {
     GatherColumns(y_, batch, yb_);
     const Matrix<T>& out = encoder_.Forward(yb_, ws_);
+    if (loss_ == Loss::kSpectralAngle) return AngleBatch(out);
     yhat_.noalias() = decoder_ * out;
     dyhat_.setZero(yhat_.rows(), yhat_.cols());
     const T loss = ReconstructionMse(yb_, yhat_, &dyhat_);
     decoder_grad_.noalias() += dyhat_ * out.transpose();
     dout_.noalias() = decoder_.transpose() * dyhat_;
     encoder_.Backward(yb_, ws_, dout_);
+    return loss;
+  }
+  T AngleBatch(const Matrix<T>& out) {
+    angle_yhat_.noalias() = decoder_ * out;
+    angle_grad_.setZero(angle_yhat_.rows(), angle_yhat_.cols());
+    const T loss = AadLoss(yb_, angle_yhat_, &angle_grad_, T(1), AadOptions{AngleUnit::kRadians});
+    decoder_grad_.noalias() += angle_grad_ * out.transpose();
+    angle_dout_.noalias() = decoder_.transpose() * angle_grad_;
+    encoder_.Backward(yb_, ws_, angle_dout_);
     return loss;
   }
   // An infinite bound converts to an infinite T, so [0, inf) leaves the upper side untouched.
@@ -136,6 +154,8 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
   double lo_, hi_;
   typename Encoder::Workspace ws_;
   Matrix<T> yb_, yhat_, dyhat_, dout_;
+  Loss loss_ = Loss::kSquaredError;
+  Matrix<T> angle_yhat_, angle_grad_, angle_dout_;
 };
 
 // Applies a trained encoder to pixels (p x N) in blocks of `block` pixels, in parallel; r x N.

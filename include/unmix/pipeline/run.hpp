@@ -53,6 +53,9 @@ struct RunOptions {
   // ADMM nets: choose the initial penalty mu by the untrained network's training loss over a
   // log grid (see SelectMu in run_networks.cpp) instead of the preset's rule. Excludes `mu`.
   bool mu_auto = false;
+  // Blind ADMM and MNN networks: "mse" (squared reconstruction error, the papers') or "angle"
+  // (mean spectral angle between each pixel and its reconstruction; blind to brightness).
+  std::string reconstruction_loss = "mse";
   nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
   // Initial endmembers. Supervised networks: "gt" (the ground truth's), "vca", or "auto" (gt
   // when the ground truth has endmembers). Blind networks and L1-NMF: "vca" (= "auto", the
