@@ -100,6 +100,18 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
   const std::vector<std::string> both_metrics = {"rmse", "sad_deg_mean", "aad_deg", "init_rmse",
                                                  "init_sad_deg_mean", "train_seconds"};
   auto uadmm_scene = [synth](double snr, int seed) { return synth->Make(SyntheticOptions::UAdmmNets(), snr, seed); };
+  // The sweeps of Figs. 8-10: the networks on the paper's default scenes (supervised at 15 dB,
+  // blind at 25 dB), one setting varied by `apply`.
+  auto network_sweep = [&](Experiment& e, std::function<void(const Condition&, RunOptions&)> apply) {
+    e.variants = {V("mnn-ae2", "mnn-ae2", true), V("aenet1", "aenet1", true), V("aenet2", "aenet2", true, true),
+                  V("aenet2+asc", "aenet2", true, false, Asc), V("mnn-bu2", "mnn-bu2", false),
+                  V("bunet1", "bunet1", false), V("bunet2", "bunet2", false, true)};
+    e.metrics = both_metrics;
+    e.plot_metrics = {"rmse", "sad_deg_mean"};
+    e.scene = [uadmm_scene](const Condition&, int seed, const Variant& v) { return uadmm_scene(DefaultSnr(v), seed); };
+    e.scene_key = [](const Condition&, int seed, const Variant& v) { return fmt::format("{}-{}", DefaultSnr(v), seed); };
+    e.apply = std::move(apply);
+  };
 
   {  // Fig. 11: accuracy against noise.
     Experiment e;
@@ -130,15 +142,7 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
                  "25 dB (all pixels); 300 epochs, batch 64, lr 1e-4; layers counted as the authors' code does.";
     e.x_label = "layers";
     for (int k = 1; k <= 7; ++k) e.conditions.push_back({fmt::format("{} layers", k), double(k), k <= 2});
-    e.variants = {V("mnn-ae1", "mnn-ae1", true),  V("mnn-ae2", "mnn-ae2", true), V("aenet1", "aenet1", true),
-                  V("aenet2", "aenet2", true, true), V("aenet2+asc", "aenet2", true, false, Asc),
-                  V("mnn-bu1", "mnn-bu1", false), V("mnn-bu2", "mnn-bu2", false), V("bunet1", "bunet1", false),
-                  V("bunet2", "bunet2", false, true)};
-    e.metrics = both_metrics;
-    e.plot_metrics = {"rmse", "sad_deg_mean"};
-    e.scene = [uadmm_scene](const Condition&, int seed, const Variant& v) { return uadmm_scene(DefaultSnr(v), seed); };
-    e.scene_key = [](const Condition&, int seed, const Variant& v) { return fmt::format("{}-{}", DefaultSnr(v), seed); };
-    e.apply = [](const Condition& c, RunOptions& o) { o.layers = static_cast<int>(c.x); };
+    network_sweep(e, [](const Condition& c, RunOptions& o) { o.layers = static_cast<int>(c.x); });
     all.push_back(std::move(e));
   }
   {  // Fig. 9: epochs.
@@ -149,14 +153,7 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
     e.settings = "As uadmm-layers with 2 layers, for 50 to 500 epochs.";
     e.x_label = "epochs";
     for (int ep : {50, 100, 200, 300, 400, 500}) e.conditions.push_back({fmt::format("{} epochs", ep), double(ep), ep == 100});
-    e.variants = {V("mnn-ae2", "mnn-ae2", true), V("aenet1", "aenet1", true), V("aenet2", "aenet2", true, true),
-                  V("aenet2+asc", "aenet2", true, false, Asc), V("mnn-bu2", "mnn-bu2", false),
-                  V("bunet1", "bunet1", false), V("bunet2", "bunet2", false, true)};
-    e.metrics = both_metrics;
-    e.plot_metrics = {"rmse", "sad_deg_mean"};
-    e.scene = [uadmm_scene](const Condition&, int seed, const Variant& v) { return uadmm_scene(DefaultSnr(v), seed); };
-    e.scene_key = [](const Condition&, int seed, const Variant& v) { return fmt::format("{}-{}", DefaultSnr(v), seed); };
-    e.apply = [](const Condition& c, RunOptions& o) { o.epochs = static_cast<int>(c.x); };
+    network_sweep(e, [](const Condition& c, RunOptions& o) { o.epochs = static_cast<int>(c.x); });
     all.push_back(std::move(e));
   }
   {  // Fig. 10: training-set size.
@@ -169,14 +166,7 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
                  "encoder). 2 layers, 300 epochs, batch 64, lr 1e-4.";
     e.x_label = "training pixels";
     for (int n : {256, 512, 1024, 2048, 4096}) e.conditions.push_back({fmt::format("{} pixels", n), double(n), n == 256});
-    e.variants = {V("mnn-ae2", "mnn-ae2", true), V("aenet1", "aenet1", true), V("aenet2", "aenet2", true, true),
-                  V("aenet2+asc", "aenet2", true, false, Asc), V("mnn-bu2", "mnn-bu2", false),
-                  V("bunet1", "bunet1", false), V("bunet2", "bunet2", false, true)};
-    e.metrics = both_metrics;
-    e.plot_metrics = {"rmse", "sad_deg_mean"};
-    e.scene = [uadmm_scene](const Condition&, int seed, const Variant& v) { return uadmm_scene(DefaultSnr(v), seed); };
-    e.scene_key = [](const Condition&, int seed, const Variant& v) { return fmt::format("{}-{}", DefaultSnr(v), seed); };
-    e.apply = [](const Condition& c, RunOptions& o) { o.train_pixels = static_cast<Index>(c.x); };
+    network_sweep(e, [](const Condition& c, RunOptions& o) { o.train_pixels = static_cast<Index>(c.x); });
     all.push_back(std::move(e));
   }
   {  // Fig. 7: loss ablation.
