@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   unmix::cli::RegisterApply(app, argc, argv);
   unmix::cli::RegisterDemo(app, argc, argv);
   unmix::cli::RegisterReport(app);
+  unmix::cli::RegisterBench(app);
 
   unmix::InstallCancelSignalHandlers();
   try {
