@@ -23,9 +23,9 @@ void WithFixedSize(Index r, F&& f) {
   }
 }
 
-// One update over a batch of b pixels (r x b, column-major; wy and bt point at this update's
-// block, with leading dimensions ldw and ldb); zp = dp = nullptr for the first update, d =
-// nullptr for the last:
+// One update over a batch of b pixels (r x b, column-major; bt points at this update's block,
+// leading dimension ldb; wy at this update's first W^T y entry, pixel-major: entry (i, c) at
+// wy[i * ldw + c]); zp = dp = nullptr for the first update, d = nullptr for the last:
 //   x = wy + B^T (zp + dp), pre = x - dp - theta, z = relu(pre), d = dp - eta (x - z).
 // The r x r product is far too small for a GEMM's packing to pay off, and fusing the steps
 // reads every entry once. The buffers never overlap (__restrict).
@@ -35,7 +35,7 @@ void ForwardUpdate(Index r_run, Index b, const T* __restrict wy, Index ldw, cons
   const Index r = R > 0 ? R : r_run;
   for (Index c = 0; c < b; ++c) {
     T* __restrict xc = x + c * r;
-    for (Index i = 0; i < r; ++i) xc[i] = wy[c * ldw + i];
+    for (Index i = 0; i < r; ++i) xc[i] = wy[i * ldw + c];
     if (zp) {
       for (Index l = 0; l < r; ++l) {
         const T zd = zp[c * r + l] + dp[c * r + l];
@@ -56,7 +56,7 @@ void ForwardUpdate(Index r_run, Index b, const T* __restrict wy, Index ldw, cons
 // The chain rule of one update's elementwise steps. In: dz = d loss / d z_k, dd = d loss / d d_k
 // (nullptr for the last update, which has no d). Out: dx = d loss / d x_k (also added to dwy),
 // dd_prev = the part of d loss / d d_{k-1} that does not go through x_k, and the eta and theta
-// gradient sums. dz is updated in place with the d_k term.
+// gradient sums. dwy is pixel-major like wy in ForwardUpdate. dz is updated in place with the d_k term.
 template <int R, typename T>
 void BackwardUpdate(Index r_run, Index b, const T* __restrict x, const T* __restrict z, const T* __restrict pre, const T* __restrict dd, T eta, T* __restrict dz, T* __restrict dwy,
                     Index ldw, T* __restrict dx, T* __restrict dd_prev, T& eta_grad, T& theta_grad) {
@@ -76,7 +76,7 @@ void BackwardUpdate(Index r_run, Index b, const T* __restrict x, const T* __rest
       const T dpre = pre[e] > T(0) ? dze : T(0);
       dxe += dpre;
       theta_grad += dpre;
-      dwy[c * ldw + i] += dxe;
+      dwy[i * ldw + c] += dxe;
       dx[e] = dxe;
       dd_prev[e] = dde - dpre;
     }
@@ -164,8 +164,9 @@ const Matrix<T>& AdmmEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, W
   ws.pre.resize(static_cast<size_t>(L));
   ws.z.resize(static_cast<size_t>(L));
   ws.d.resize(static_cast<size_t>(L));
-  // y enters every update through W_k^T y: one product for all of them.
-  ws.wy.noalias() = params_.wt * y;
+  // y enters every update through W_k^T y: one product for all of them, computed pixel-major
+  // (B x P r) because a GEMM's register blocks fit a tall result far better than a 3r-row one.
+  ws.wy.noalias() = y.transpose() * params_.wt.transpose();
   // Each update is one pass over the batch: the r x r product B^T (z + d) is far too small for a
   // GEMM's packing to pay off, and fusing the elementwise steps reads every entry once.
   const Index r = r_, ldw = ws.wy.rows(), ldb = params_.bt.rows();
@@ -181,7 +182,7 @@ const Matrix<T>& AdmmEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, W
     const bool next_d = k < L - 1;
     if (next_d) d.resize(r, b);
     const T theta = params_.theta(j), eta = params_.eta(j);
-    const T* wy = ws.wy.data() + j * r;
+    const T* wy = ws.wy.data() + j * r * ldw;
     const T* bt = params_.bt.data() + j * r;
     const T* zp = k > 0 ? ws.z[static_cast<size_t>(k - 1)].data() : nullptr;
     const T* dp = k > 0 ? ws.d[static_cast<size_t>(k - 1)].data() : nullptr;
@@ -203,7 +204,7 @@ void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& w
   // Normalisation out = z / s, s = 1^T z + eps: dz = (g - <g, out>) / s per column.
   ws.proj = dout.cwiseProduct(ws.out).colwise().sum();
   ws.dz = (dout.rowwise() - ws.proj.row(0)).array().rowwise() / ws.colsum.row(0).array();
-  ws.dwy.setZero(sets() * r_, b);
+  ws.dwy.setZero(b, sets() * r_);  // pixel-major, as wy
   // One fused pass per update over the batch, as in Forward.
   const Index r = r_, ldw = ws.dwy.rows(), ldb = params_.bt.rows();
   ws.dd.resize(r, b);
@@ -221,7 +222,7 @@ void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& w
     T* dd_prev = ws.dd_prev.data();
     T* dx = ws.dx.data();
     T* dz = ws.dz.data();
-    T* dwy = ws.dwy.data() + j * r;
+    T* dwy = ws.dwy.data() + j * r * ldw;
     T eta_grad = 0, theta_grad = 0;
     WithFixedSize(r, [&](auto fixed) {
       BackwardUpdate<decltype(fixed)::value>(r, b, x, z, pre, has_d ? dd : nullptr, eta, dz, dwy, ldw, dx, dd_prev,
@@ -238,7 +239,9 @@ void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& w
       });
     }
   }
-  grads_.wt.noalias() += ws.dwy * y.transpose();
+  // dW^T = y dWy (p x P r, a tall result again), added transposed.
+  ws.dwy_t.noalias() = y * ws.dwy;
+  grads_.wt += ws.dwy_t.transpose();
 }
 
 template class AdmmEncoder<float>;

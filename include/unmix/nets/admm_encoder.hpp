@@ -36,10 +36,10 @@ class AdmmEncoder {
  public:
   using Scalar = T;
   struct Workspace {
-    Matrix<T> wy;                     // W^T y for every parameter set, stacked
+    Matrix<T> wy;                     // W^T y for every parameter set, stacked; B x (P r), pixel-major
     std::vector<Matrix<T>> x, pre, z, d;
     Matrix<T> colsum, out;
-    Matrix<T> proj, dz, dd, dd_prev, dx, dpre, dwy, zd;
+    Matrix<T> proj, dz, dd, dd_prev, dx, dpre, dwy, zd, dwy_t;
   };
 
   AdmmEncoder() = default;
