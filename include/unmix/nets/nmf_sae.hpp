@@ -69,6 +69,7 @@ struct NmfSaeWorkspace {
   std::vector<Matrix<T>> q;         // relu inputs of decoder layers 1..K
   // loss and backward
   Matrix<T> resid, ds, da, proj, dz, dpre, gs, gx, dq, ha, hx;
+  Matrix<T> w1x_t, ds_t, gx_t;      // transposed products (B x r, p x r)
 };
 
 template <typename T>
