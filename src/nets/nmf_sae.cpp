@@ -209,7 +209,7 @@ Matrix<T> NmfSaeEncode(const NmfSae<T>& net, const Matrix<T>& pixels, const Matr
 #pragma omp parallel
   {
     NmfSaeWorkspace<T> ws;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)  // blocks are independent: any schedule, same result
     for (Index b = 0; b < blocks; ++b) {
       const Index s = b * block, len = std::min(block, n - s);
       EncoderForward<T>(net.w1(), net.theta(), a, pixels.middleCols(s, len), start.middleCols(s, len), net.layers(),

@@ -156,10 +156,14 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
 };
 
 // Applies a trained encoder to pixels (p x N) in blocks of `block` pixels, in parallel; r x N.
+// Memory beyond the pixels and the result: one block's workspace per thread. Blocks are handed
+// out dynamically, so a thread on a busy core does not hold up the others; every block is
+// computed the same way whichever thread takes it, so the result does not depend on the
+// schedule or the thread count. 1024 pixels keep a block's intermediates in L2.
 template <typename Encoder>
 Matrix<typename Encoder::Scalar> ApplyEncoderInBlocks(const Encoder& encoder,
                                                       const Matrix<typename Encoder::Scalar>& pixels,
-                                                      Index block = 4096) {
+                                                      Index block = 1024) {
   if (pixels.rows() != encoder.bands())
     throw OptionError("encoder: pixels have " + std::to_string(pixels.rows()) + " bands, the network " +
                       std::to_string(encoder.bands()));
@@ -170,7 +174,7 @@ Matrix<typename Encoder::Scalar> ApplyEncoderInBlocks(const Encoder& encoder,
 #pragma omp parallel
   {
     typename Encoder::Workspace ws;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
     for (Index b = 0; b < blocks; ++b) {
       const Index s = b * block, len = std::min(block, n - s);
       out.middleCols(s, len) = encoder.Forward(pixels.middleCols(s, len), ws);

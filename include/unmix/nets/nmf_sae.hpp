@@ -124,6 +124,6 @@ class NmfSae : public train::Objective<T> {
 // Runs in parallel blocks of `block` pixels.
 template <typename T>
 Matrix<T> NmfSaeEncode(const NmfSae<T>& net, const Matrix<T>& pixels, const Matrix<T>& start_abundances,
-                       EncoderEndmembers which, Index block = 4096);
+                       EncoderEndmembers which, Index block = 1024);
 
 }  // namespace unmix::nets
