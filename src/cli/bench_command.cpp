@@ -3,6 +3,7 @@
 // each job's time as a multiple of this machine's floor, max(FLOPs / GEMM rate, bytes /
 // memory bandwidth), both rates measured by a small probe first.
 #include <omp.h>
+#include <sys/resource.h>
 
 #include <Eigen/Core>
 #include <algorithm>
@@ -53,6 +54,15 @@ long StatusKiB(const std::string& field) {
   while (std::getline(in, line))
     if (line.rfind(field + ":", 0) == 0) return std::strtol(line.c_str() + field.size() + 1, nullptr, 10);
   return 0;
+}
+
+// CPU seconds (user + system, all threads) of this process so far. On a shared machine the wall
+// time of a job includes waiting for a core; its CPU time does not.
+double CpuSeconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  return sec(u.ru_utime) + sec(u.ru_stime);
 }
 
 std::string CpuModel() {
@@ -193,7 +203,7 @@ MatrixF Columns(const MatrixF& m, const std::vector<Index>& idx) {
 struct Job {
   Job(std::string n, std::string w) : name(std::move(n)), what(std::move(w)) {}
   std::string name, what;
-  std::vector<double> seconds;
+  std::vector<double> seconds, cpu_seconds;
   double flops = 0, bytes = 0;   // per run
   double target_seconds = 0;     // 0: no target at this size
   std::string target_note;
@@ -263,9 +273,11 @@ void RunBench(BenchArgs& a) {
     const double lo = 1e-6, hi = std::max(1.0, static_cast<double>(scene.y.maxCoeff()));
     for (int rep = 0; rep < a.repeats; ++rep) {
       nets::AdmmBUNet<float> net(nets::MakeAdmmEncoder<float>(Admm2(), a0.cast<double>()), a0, scene.y, lo, hi);
+      const double cpu0 = CpuSeconds();
       const Stopwatch w;
       const auto summary = train::Train(net, TrainingOptions(epochs, 64, a.seed, {1e-4, 1e-4}));
       j.seconds.push_back(w.seconds());
+      j.cpu_seconds.push_back(CpuSeconds() - cpu0);
       j.extra["final_loss"] = summary.final_loss;
       trained = net.encoder();
       const double params = static_cast<double>(train::CountParameters(net.Parameters()));
@@ -285,9 +297,11 @@ void RunBench(BenchArgs& a) {
     Job j{"aenet2", fmt::format("U-ADMM-AENet-II, {} px, batch 64, {} epochs", n_sub, epochs)};
     for (int rep = 0; rep < a.repeats; ++rep) {
       nets::AdmmAENet<float> net(nets::MakeAdmmEncoder<float>(Admm2(), a_init), y_sub, x_sub);
+      const double cpu0 = CpuSeconds();
       const Stopwatch w;
       const auto summary = train::Train(net, TrainingOptions(epochs, 64, a.seed, {1e-4}));
       j.seconds.push_back(w.seconds());
+      j.cpu_seconds.push_back(CpuSeconds() - cpu0);
       j.extra["final_loss"] = summary.final_loss;
       const double params = static_cast<double>(train::CountParameters(net.Parameters()));
       const auto& e = net.encoder();
@@ -307,9 +321,11 @@ void RunBench(BenchArgs& a) {
     const MatrixF s0 = Fcls<float>(a0, y_sub).abundances;
     for (int rep = 0; rep < a.repeats; ++rep) {
       nets::NmfSae<float> net(a0, s0, y_sub);
+      const double cpu0 = CpuSeconds();
       const Stopwatch w;
       const auto summary = train::Train(net, TrainingOptions(nmf_iterations, 0, a.seed, {1e-4, 5e-4}));
       j.seconds.push_back(w.seconds());
+      j.cpu_seconds.push_back(CpuSeconds() - cpu0);
       j.extra["final_loss"] = summary.final_loss;
       const double params = static_cast<double>(train::CountParameters(net.Parameters()));
       j.flops = (nmf_iterations + 1) * fl::NmfSaeStep(p, r, static_cast<double>(n_sub), net.layers()) +
@@ -329,9 +345,11 @@ void RunBench(BenchArgs& a) {
     for (Index k = 0; k < inference_pixels; ++k) big.col(k) = scene.y.col(k % n);
     const long rss_before = StatusKiB("VmRSS");
     for (int rep = 0; rep < a.repeats; ++rep) {
+      const double cpu0 = CpuSeconds();
       const Stopwatch w;
       const MatrixF x = nets::ApplyEncoder(trained, big);
       j.seconds.push_back(w.seconds());
+      j.cpu_seconds.push_back(CpuSeconds() - cpu0);
       if (rep == 0) j.extra["output_mib"] = static_cast<double>(x.size()) * sizeof(float) / (1 << 20);
     }
     const double m = static_cast<double>(inference_pixels);
@@ -363,14 +381,15 @@ void RunBench(BenchArgs& a) {
 
   // ---- report ----
   nlohmann::json out_jobs = nlohmann::json::array();
-  say(fmt::format("\n{:<10} {:>9} {:>9} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8}  {}", "job", "median s", "min s",
+  say(fmt::format("\n{:<10} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8}  {}", "job", "median s", "min s", "cpu s",
                   "GFLOP/s", "GB/s in", "peak MiB", "floor s", "x floor", "target", "met"));
   for (const Job& j : jobs) {
     const double med = Median(j.seconds), mn = *std::min_element(j.seconds.begin(), j.seconds.end());
     const double floor_s = std::max(j.flops / floor.gemm_rate(), j.bytes / floor.bandwidth());
     const bool has_target = j.target_seconds > 0;
     const std::string met = has_target ? (med <= j.target_seconds ? "yes" : "no") : "-";
-    say(fmt::format("{:<10} {:>9.4f} {:>9.4f} {:>8.2f} {:>8.2f} {:>9.1f} {:>9.4f} {:>8.1f} {:>8}  {}", j.name, med, mn,
+    say(fmt::format("{:<10} {:>9.4f} {:>9.4f} {:>8.3f} {:>8.2f} {:>8.2f} {:>9.1f} {:>9.4f} {:>8.1f} {:>8}  {}", j.name, med, mn,
+                    Median(j.cpu_seconds),
                     j.flops / med * 1e-9, j.bytes / med * 1e-9, j.peak_kib / 1024.0, floor_s, med / floor_s,
                     has_target ? fmt::format("{:.4f}", j.target_seconds) : "-", met));
     nlohmann::json jj = {{"name", j.name},
@@ -378,6 +397,8 @@ void RunBench(BenchArgs& a) {
                          {"seconds", j.seconds},
                          {"median_seconds", med},
                          {"min_seconds", mn},
+                         {"cpu_seconds", j.cpu_seconds},
+                         {"median_cpu_seconds", Median(j.cpu_seconds)},
                          {"flops", j.flops},
                          {"gflops_per_second", j.flops / med * 1e-9},
                          {"input_bytes", j.bytes},
@@ -392,8 +413,8 @@ void RunBench(BenchArgs& a) {
     jj.update(j.extra);
     out_jobs.push_back(jj);
   }
-  say(fmt::format("(median of {} repeats; training runs on one thread, inference on {}; floor = max(FLOPs / {:.1f} "
-                  "GFLOP/s, bytes / {:.1f} GB/s))",
+  say(fmt::format("(median of {} repeats; cpu s: median CPU time, all threads; training runs on one thread, "
+                  "inference on {}; floor = max(FLOPs / {:.1f} GFLOP/s, bytes / {:.1f} GB/s))",
                   a.repeats, threads, floor.gemm_rate() * 1e-9, floor.bandwidth() * 1e-9));
   if (a.json) {
     const nlohmann::json j = {

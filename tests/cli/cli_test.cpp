@@ -267,6 +267,8 @@ TEST(Cli, BenchQuickReportsEveryJobAgainstTheFloor) {
     for (const char* k : {"median_seconds", "flops", "gflops_per_second", "input_bytes", "input_gb_per_second",
                           "peak_rss_mib", "floor_seconds", "multiple_of_floor"})
       EXPECT_GT(job[k].get<double>(), 0) << names[i] << " " << k;
+    EXPECT_EQ(job["cpu_seconds"].size(), 2u) << names[i];
+    EXPECT_GE(job["median_cpu_seconds"].get<double>(), 0) << names[i];
     EXPECT_NEAR(job["multiple_of_floor"].get<double>(),
                 job["median_seconds"].get<double>() / job["floor_seconds"].get<double>(), 1e-9);
   }
