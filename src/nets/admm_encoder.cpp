@@ -1,110 +1,10 @@
 #include "unmix/nets/admm_encoder.hpp"
 
 #include <Eigen/Cholesky>
-#include <algorithm>
-#include <type_traits>
 
 #include "unmix/core/error.hpp"
 
 namespace unmix::nets {
-
-namespace {
-
-// Calls f with the endmember count as a compile-time constant for the usual sizes (the r-long
-// loops below then unroll and vectorise), or with 0 (run-time count) for any other.
-template <typename F>
-void WithFixedSize(Index r, F&& f) {
-  switch (r) {
-    case 3: f(std::integral_constant<int, 3>{}); break;
-    case 4: f(std::integral_constant<int, 4>{}); break;
-    case 5: f(std::integral_constant<int, 5>{}); break;
-    case 6: f(std::integral_constant<int, 6>{}); break;
-    default: f(std::integral_constant<int, 0>{}); break;
-  }
-}
-
-// One update over a batch of b pixels (r x b, column-major; bt points at this update's block,
-// leading dimension ldb; wy at this update's first W^T y entry, pixel-major: entry (i, c) at
-// wy[i * ldw + c]); zp = dp = nullptr for the first update, d = nullptr for the last:
-//   x = wy + B^T (zp + dp), pre = x - dp - theta, z = relu(pre), d = dp - eta (x - z).
-// The r x r product is far too small for a GEMM's packing to pay off, and fusing the steps
-// reads every entry once. The buffers never overlap (__restrict).
-template <int R, typename T>
-void ForwardUpdate(Index r_run, Index b, const T* __restrict wy, Index ldw, const T* __restrict bt, Index ldb, const T* __restrict zp, const T* __restrict dp,
-                   T theta, T eta, T* __restrict x, T* __restrict pre, T* __restrict z, T* __restrict d) {
-  const Index r = R > 0 ? R : r_run;
-  for (Index c = 0; c < b; ++c) {
-    T* __restrict xc = x + c * r;
-    for (Index i = 0; i < r; ++i) xc[i] = wy[i * ldw + c];
-    if (zp) {
-      for (Index l = 0; l < r; ++l) {
-        const T zd = zp[c * r + l] + dp[c * r + l];
-        for (Index i = 0; i < r; ++i) xc[i] += bt[i + l * ldb] * zd;
-      }
-    }
-    for (Index i = 0; i < r; ++i) {
-      const Index e = c * r + i;
-      const T pe = zp ? (xc[i] - dp[e]) - theta : xc[i] - theta;
-      const T ze = std::max(pe, T(0));
-      pre[e] = pe;
-      z[e] = ze;
-      if (d) d[e] = zp ? dp[e] - eta * (xc[i] - ze) : -eta * (xc[i] - ze);
-    }
-  }
-}
-
-// The chain rule of one update's elementwise steps. In: dz = d loss / d z_k, dd = d loss / d d_k
-// (nullptr for the last update, which has no d). Out: dx = d loss / d x_k (also added to dwy),
-// dd_prev = the part of d loss / d d_{k-1} that does not go through x_k, and the eta and theta
-// gradient sums. dwy is pixel-major like wy in ForwardUpdate. dz is updated in place with the d_k term.
-template <int R, typename T>
-void BackwardUpdate(Index r_run, Index b, const T* __restrict x, const T* __restrict z, const T* __restrict pre, const T* __restrict dd, T eta, T* __restrict dz, T* __restrict dwy,
-                    Index ldw, T* __restrict dx, T* __restrict dd_prev, T& eta_grad, T& theta_grad) {
-  const Index r = R > 0 ? R : r_run;
-  for (Index c = 0; c < b; ++c) {
-    for (Index i = 0; i < r; ++i) {
-      const Index e = c * r + i;
-      // d_k = d_{k-1} - eta (x_k - z_k)
-      const T dde = dd ? dd[e] : T(0);
-      T dxe = T(0), dze = dz[e];
-      if (dd) {
-        eta_grad += dde * (x[e] - z[e]);
-        dxe = -eta * dde;
-        dze += eta * dde;
-      }
-      // z_k = relu(pre), pre = x_k - d_{k-1} - theta
-      const T dpre = pre[e] > T(0) ? dze : T(0);
-      dxe += dpre;
-      theta_grad += dpre;
-      dwy[i * ldw + c] += dxe;
-      dx[e] = dxe;
-      dd_prev[e] = dde - dpre;
-    }
-  }
-}
-
-// x_k = W^T y + B^T (z_{k-1} + d_{k-1}): dB += dx (z + d)^T, and d loss / d (z + d) = B dx, which
-// is the new dz and completes dd = dd_prev + B dx.
-template <int R, typename T>
-void BackwardCoupling(Index r_run, Index b, const T* __restrict dx, const T* __restrict zp, const T* __restrict dp, const T* __restrict bt, T* __restrict gbt, Index ldb,
-                      const T* __restrict dd_prev, T* __restrict dz, T* __restrict dd) {
-  const Index r = R > 0 ? R : r_run;
-  for (Index c = 0; c < b; ++c) {
-    const T* __restrict dxc = dx + c * r;
-    for (Index l = 0; l < r; ++l) {
-      const T zd = zp[c * r + l] + dp[c * r + l];
-      T back = T(0);
-      for (Index i = 0; i < r; ++i) {
-        gbt[i + l * ldb] += dxc[i] * zd;
-        back += bt[i + l * ldb] * dxc[i];
-      }
-      dz[c * r + l] = back;
-      dd[c * r + l] = dd_prev[c * r + l] + back;
-    }
-  }
-}
-
-}  // namespace
 
 template <typename T>
 void AdmmParams<T>::Resize(Index sets, Index r, Index p) {
@@ -158,42 +58,45 @@ train::ParameterList<T> AdmmEncoder<T>::Parameters(int group) {
 
 template <typename T>
 const Matrix<T>& AdmmEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, Workspace& ws) const {
-  const Index b = y.cols();
   const int L = updates_;
+  const Index r = r_;
   ws.x.resize(static_cast<size_t>(L));
   ws.pre.resize(static_cast<size_t>(L));
   ws.z.resize(static_cast<size_t>(L));
   ws.d.resize(static_cast<size_t>(L));
-  // y enters every update through W_k^T y: one product for all of them, computed pixel-major
-  // (B x P r) because a GEMM's register blocks fit a tall result far better than a 3r-row one.
+  // y enters every update through W_k^T y: one product for all of them. Everything per update is
+  // kept pixel-major (B x r): a GEMM's register blocks fit the tall B x P r result far better
+  // than a 3r-row one, and every step below is then a contiguous, vectorised pass over the
+  // batch for each endmember; the r x r product B^T (z + d) becomes r^2 such passes instead of
+  // a GEMM whose packing costs more than its arithmetic.
   ws.wy.noalias() = y.transpose() * params_.wt.transpose();
-  // Each update is one pass over the batch: the r x r product B^T (z + d) is far too small for a
-  // GEMM's packing to pay off, and fusing the elementwise steps reads every entry once.
-  const Index r = r_, ldw = ws.wy.rows(), ldb = params_.bt.rows();
   for (int k = 0; k < L; ++k) {
     const Index j = Block(k);
     auto& x = ws.x[static_cast<size_t>(k)];
     auto& pre = ws.pre[static_cast<size_t>(k)];
     auto& z = ws.z[static_cast<size_t>(k)];
-    auto& d = ws.d[static_cast<size_t>(k)];
-    x.resize(r, b);
-    pre.resize(r, b);
-    z.resize(r, b);
-    const bool next_d = k < L - 1;
-    if (next_d) d.resize(r, b);
-    const T theta = params_.theta(j), eta = params_.eta(j);
-    const T* wy = ws.wy.data() + j * r * ldw;
-    const T* bt = params_.bt.data() + j * r;
-    const T* zp = k > 0 ? ws.z[static_cast<size_t>(k - 1)].data() : nullptr;
-    const T* dp = k > 0 ? ws.d[static_cast<size_t>(k - 1)].data() : nullptr;
-    WithFixedSize(r, [&](auto fixed) {
-      ForwardUpdate<decltype(fixed)::value>(r, b, wy, ldw, bt, ldb, zp, dp, theta, eta, x.data(), pre.data(), z.data(),
-                                            next_d ? d.data() : nullptr);
-    });
+    x = ws.wy.middleCols(j * r, r);
+    const T theta = params_.theta(j);
+    if (k > 0) {
+      const auto& zp = ws.z[static_cast<size_t>(k - 1)];
+      const auto& dp = ws.d[static_cast<size_t>(k - 1)];
+      ws.zd = zp + dp;
+      for (Index i = 0; i < r; ++i)
+        for (Index l = 0; l < r; ++l) x.col(i) += params_.bt(j * r + i, l) * ws.zd.col(l);
+      pre = (x - dp).array() - theta;
+    } else {
+      pre = x.array() - theta;
+    }
+    z = pre.cwiseMax(T(0));
+    if (k < L - 1) {
+      auto& d = ws.d[static_cast<size_t>(k)];
+      if (k > 0) d = ws.d[static_cast<size_t>(k - 1)] - params_.eta(j) * (x - z);
+      else d = -params_.eta(j) * (x - z);
+    }
   }
   const auto& zl = ws.z.back();
-  ws.colsum = zl.colwise().sum().array() + static_cast<T>(eps_);
-  ws.out = zl.array().rowwise() / ws.colsum.row(0).array();
+  ws.colsum = zl.rowwise().sum().array() + static_cast<T>(eps_);  // B x 1: one sum per pixel
+  ws.out = (zl.array().colwise() / ws.colsum.col(0).array()).transpose();
   return ws.out;
 }
 
@@ -201,42 +104,48 @@ template <typename T>
 void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& ws, const Matrix<T>& dout) {
   const Index b = y.cols();
   const int L = updates_;
-  // Normalisation out = z / s, s = 1^T z + eps: dz = (g - <g, out>) / s per column.
-  ws.proj = dout.cwiseProduct(ws.out).colwise().sum();
-  ws.dz = (dout.rowwise() - ws.proj.row(0)).array().rowwise() / ws.colsum.row(0).array();
-  ws.dwy.setZero(b, sets() * r_);  // pixel-major, as wy
-  // One fused pass per update over the batch, as in Forward.
-  const Index r = r_, ldw = ws.dwy.rows(), ldb = params_.bt.rows();
-  ws.dd.resize(r, b);
-  ws.dd_prev.resize(r, b);
-  ws.dx.resize(r, b);
+  const Index r = r_;
+  // Normalisation out = z / s, s = 1^T z + eps: dz = (g - <g, out>) / s per pixel (pixel-major).
+  ws.proj = dout.cwiseProduct(ws.out).colwise().sum().transpose();
+  ws.dz = (dout.transpose().colwise() - ws.proj.col(0)).array().colwise() / ws.colsum.col(0).array();
+  ws.dd.setZero(b, r);
+  ws.dwy.setZero(b, sets() * r);
   for (int k = L - 1; k >= 0; --k) {
     const Index j = Block(k);
-    const T* x = ws.x[static_cast<size_t>(k)].data();
-    const T* z = ws.z[static_cast<size_t>(k)].data();
-    const T* pre = ws.pre[static_cast<size_t>(k)].data();
-    // dd holds d loss / d d_k, which exists for every update but the last.
-    const bool has_d = k < L - 1;
-    const T eta = params_.eta(j);
-    T* dd = ws.dd.data();
-    T* dd_prev = ws.dd_prev.data();
-    T* dx = ws.dx.data();
-    T* dz = ws.dz.data();
-    T* dwy = ws.dwy.data() + j * r * ldw;
-    T eta_grad = 0, theta_grad = 0;
-    WithFixedSize(r, [&](auto fixed) {
-      BackwardUpdate<decltype(fixed)::value>(r, b, x, z, pre, has_d ? dd : nullptr, eta, dz, dwy, ldw, dx, dd_prev,
-                                             eta_grad, theta_grad);
-    });
-    if (has_d) grads_.eta(j) -= eta_grad;
-    grads_.theta(j) -= theta_grad;
+    const auto& x = ws.x[static_cast<size_t>(k)];
+    const auto& z = ws.z[static_cast<size_t>(k)];
+    const auto& pre = ws.pre[static_cast<size_t>(k)];
+    if (k < L - 1) {
+      // d_k = d_{k-1} - eta (x_k - z_k)
+      const T eta = params_.eta(j);
+      grads_.eta(j) -= (ws.dd.cwiseProduct(x - z)).sum();
+      ws.dx = -eta * ws.dd;
+      ws.dz += eta * ws.dd;
+      ws.dd_prev = ws.dd;
+    } else {
+      ws.dx.setZero(b, r);
+      ws.dd_prev.setZero(b, r);
+    }
+    // z_k = relu(pre), pre = x_k - d_{k-1} - theta
+    ws.dpre = (pre.array() > T(0)).select(ws.dz, T(0));
+    ws.dx += ws.dpre;
+    grads_.theta(j) -= ws.dpre.sum();
+    ws.dwy.middleCols(j * r, r) += ws.dx;
     if (k > 0) {
-      const T* zp = ws.z[static_cast<size_t>(k - 1)].data();
-      const T* dp = ws.d[static_cast<size_t>(k - 1)].data();
-      WithFixedSize(r, [&](auto fixed) {
-        BackwardCoupling<decltype(fixed)::value>(r, b, dx, zp, dp, params_.bt.data() + j * r, grads_.bt.data() + j * r,
-                                                 ldb, dd_prev, dz, dd);
-      });
+      ws.dd_prev -= ws.dpre;
+      // x_k = W^T y + B^T (z_{k-1} + d_{k-1}): dB = dx^T (z + d), d(z + d) = dx B, as r^2
+      // dot products and axpys over the batch.
+      const auto& zp = ws.z[static_cast<size_t>(k - 1)];
+      const auto& dp = ws.d[static_cast<size_t>(k - 1)];
+      ws.zd = zp + dp;
+      for (Index i = 0; i < r; ++i)
+        for (Index l = 0; l < r; ++l) grads_.bt(j * r + i, l) += ws.dx.col(i).dot(ws.zd.col(l));
+      for (Index l = 0; l < r; ++l) {
+        ws.dz.col(l) = params_.bt(j * r, l) * ws.dx.col(0);
+        for (Index i = 1; i < r; ++i) ws.dz.col(l) += params_.bt(j * r + i, l) * ws.dx.col(i);
+      }
+      ws.dd_prev += ws.dz;
+      ws.dd.swap(ws.dd_prev);
     }
   }
   // dW^T = y dWy (p x P r, a tall result again), added transposed.
