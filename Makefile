@@ -20,8 +20,10 @@ test: SETUP_GROUPS += browser
 test: build
 	ctest --preset release -j $(JOBS)
 
+# Kernel benchmarks (Google Benchmark), then the end-to-end jobs against the floor (docs/speed.md).
 bench: build
 	$(BUILD)/unmix_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+	$(UNMIX) bench
 
 asan: setup
 	cmake --preset asan

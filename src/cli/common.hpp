@@ -64,6 +64,7 @@ void RegisterEstimateR(CLI::App& app);
 void RegisterApply(CLI::App& app, int argc, char** argv);
 void RegisterReport(CLI::App& app);
 void RegisterExperiment(CLI::App& app, int argc, char** argv);
+void RegisterBench(CLI::App& app);
 
 // Exit code 4: the command wrote complete results, but training diverged and stopped early
 // (the best weights before the divergence were kept). Set by run/train, read by main.

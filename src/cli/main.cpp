@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   unmix::cli::RegisterDemo(app, argc, argv);
   unmix::cli::RegisterReport(app);
   unmix::cli::RegisterExperiment(app, argc, argv);
+  unmix::cli::RegisterBench(app);
 
   unmix::InstallCancelSignalHandlers();
   try {

@@ -72,27 +72,32 @@ train::ParameterList<T> AdmmEncoder<T>::Parameters(int group) {
 
 template <typename T>
 const Matrix<T>& AdmmEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, Workspace& ws) const {
-  const Index b = y.cols();
   const int L = updates_;
+  const Index r = r_;
   ws.x.resize(static_cast<size_t>(L));
   ws.pre.resize(static_cast<size_t>(L));
   ws.z.resize(static_cast<size_t>(L));
   ws.d.resize(static_cast<size_t>(L));
-  // y enters every update through W_k^T y: one product for all of them.
-  ws.wy.noalias() = params_.wt * y;
+  // y enters every update through W_k^T y: one product for all of them. Everything per update is
+  // kept pixel-major (B x r): a GEMM's register blocks fit the tall B x P r result far better
+  // than a 3r-row one, and every step below is then a contiguous, vectorised pass over the
+  // batch for each endmember; the r x r product B^T (z + d) becomes r^2 such passes instead of
+  // a GEMM whose packing costs more than its arithmetic.
+  ws.wy.noalias() = y.transpose() * params_.wt.transpose();
   for (int k = 0; k < L; ++k) {
     const Index j = Block(k);
     auto& x = ws.x[static_cast<size_t>(k)];
     auto& pre = ws.pre[static_cast<size_t>(k)];
     auto& z = ws.z[static_cast<size_t>(k)];
-    x = ws.wy.middleRows(j * r_, r_);
-    if (sum_to_one_) x.colwise() += params_.c.col(0).segment(j * r_, r_);
+    x = ws.wy.middleCols(j * r, r);
+    if (sum_to_one_) x.rowwise() += params_.c.col(0).segment(j * r, r).transpose();
     const T theta = params_.theta(j);
     if (k > 0) {
       const auto& zp = ws.z[static_cast<size_t>(k - 1)];
       const auto& dp = ws.d[static_cast<size_t>(k - 1)];
       ws.zd = zp + dp;
-      x.noalias() += params_.bt.middleRows(j * r_, r_) * ws.zd;
+      for (Index i = 0; i < r; ++i)
+        for (Index l = 0; l < r; ++l) x.col(i) += params_.bt(j * r + i, l) * ws.zd.col(l);
       pre = (x - dp).array() - theta;
     } else {
       pre = x.array() - theta;
@@ -105,9 +110,8 @@ const Matrix<T>& AdmmEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, W
     }
   }
   const auto& zl = ws.z.back();
-  ws.colsum = zl.colwise().sum().array() + static_cast<T>(eps_);
-  ws.out = zl.array().rowwise() / ws.colsum.row(0).array();
-  (void)b;
+  ws.colsum = zl.rowwise().sum().array() + static_cast<T>(eps_);  // B x 1: one sum per pixel
+  ws.out = (zl.array().colwise() / ws.colsum.col(0).array()).transpose();
   return ws.out;
 }
 
@@ -115,11 +119,12 @@ template <typename T>
 void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& ws, const Matrix<T>& dout) {
   const Index b = y.cols();
   const int L = updates_;
-  // Normalisation out = z / s, s = 1^T z + eps: dz = (g - <g, out>) / s per column.
-  ws.proj = dout.cwiseProduct(ws.out).colwise().sum();
-  ws.dz = (dout.rowwise() - ws.proj.row(0)).array().rowwise() / ws.colsum.row(0).array();
-  ws.dd.setZero(r_, b);
-  ws.dwy.setZero(sets() * r_, b);
+  const Index r = r_;
+  // Normalisation out = z / s, s = 1^T z + eps: dz = (g - <g, out>) / s per pixel (pixel-major).
+  ws.proj = dout.cwiseProduct(ws.out).colwise().sum().transpose();
+  ws.dz = (dout.transpose().colwise() - ws.proj.col(0)).array().colwise() / ws.colsum.col(0).array();
+  ws.dd.setZero(b, r);
+  ws.dwy.setZero(b, sets() * r);
   for (int k = L - 1; k >= 0; --k) {
     const Index j = Block(k);
     const auto& x = ws.x[static_cast<size_t>(k)];
@@ -133,28 +138,35 @@ void AdmmEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& w
       ws.dz += eta * ws.dd;
       ws.dd_prev = ws.dd;
     } else {
-      ws.dx.setZero(r_, b);
-      ws.dd_prev.setZero(r_, b);
+      ws.dx.setZero(b, r);
+      ws.dd_prev.setZero(b, r);
     }
     // z_k = relu(pre), pre = x_k - d_{k-1} - theta
     ws.dpre = (pre.array() > T(0)).select(ws.dz, T(0));
     ws.dx += ws.dpre;
     grads_.theta(j) -= ws.dpre.sum();
-    ws.dwy.middleRows(j * r_, r_) += ws.dx;
-    if (sum_to_one_) grads_.c.middleRows(j * r_, r_) += ws.dx.rowwise().sum();
+    ws.dwy.middleCols(j * r, r) += ws.dx;
+    if (sum_to_one_) grads_.c.middleRows(j * r, r) += ws.dx.colwise().sum().transpose();
     if (k > 0) {
       ws.dd_prev -= ws.dpre;
-      // x_k = W^T y + B^T (z_{k-1} + d_{k-1})
+      // x_k = W^T y + B^T (z_{k-1} + d_{k-1}): dB = dx^T (z + d), d(z + d) = dx B, as r^2
+      // dot products and axpys over the batch.
       const auto& zp = ws.z[static_cast<size_t>(k - 1)];
       const auto& dp = ws.d[static_cast<size_t>(k - 1)];
       ws.zd = zp + dp;
-      grads_.bt.middleRows(j * r_, r_).noalias() += ws.dx * ws.zd.transpose();
-      ws.dz.noalias() = params_.bt.middleRows(j * r_, r_).transpose() * ws.dx;
+      for (Index i = 0; i < r; ++i)
+        for (Index l = 0; l < r; ++l) grads_.bt(j * r + i, l) += ws.dx.col(i).dot(ws.zd.col(l));
+      for (Index l = 0; l < r; ++l) {
+        ws.dz.col(l) = params_.bt(j * r, l) * ws.dx.col(0);
+        for (Index i = 1; i < r; ++i) ws.dz.col(l) += params_.bt(j * r + i, l) * ws.dx.col(i);
+      }
       ws.dd_prev += ws.dz;
       ws.dd.swap(ws.dd_prev);
     }
   }
-  grads_.wt.noalias() += ws.dwy * y.transpose();
+  // dW^T = y dWy (p x P r, a tall result again), added transposed.
+  ws.dwy_t.noalias() = y * ws.dwy;
+  grads_.wt += ws.dwy_t.transpose();
 }
 
 template class AdmmEncoder<float>;

@@ -29,7 +29,9 @@ void EncoderForward(const Matrix<T>& w1, const Matrix<T>& theta, const Eigen::Re
   ws.s.resize(K + 1);
   ws.pre.resize(K);
   ws.colsum.resize(K);
-  ws.w1x.noalias() = w1 * x;
+  // W1 X as (X^T W1^T)^T: the GEMM blocks fit a B x r result far better than an r x B one.
+  ws.w1x_t.noalias() = x.transpose() * w1.transpose();
+  ws.w1x = ws.w1x_t.transpose();
   ws.w1x.colwise() -= theta.col(0);
   ws.w1a.noalias() = w1 * a;
   ws.s[0] = s0;
@@ -131,7 +133,8 @@ T NmfSae<T>::Batch(std::span<const Index> batch) {
   const T scale = options_.mean_loss ? static_cast<T>(1.0 / (static_cast<double>(x_.size()))) : T(1);
   // L = 0.5 c |A_K S_K - X|^2: dL/dS_K = c A_K^T R, dL/dA_K = c R S_K^T.
   ws.resid *= scale;
-  ws.ds.noalias() = ws.a.back().transpose() * ws.resid;
+  ws.ds_t.noalias() = ws.resid.transpose() * ws.a.back();  // tall side first, as in EncoderForward
+  ws.ds = ws.ds_t.transpose();
   ws.da.noalias() = ws.resid * ws.s.back().transpose();
 
   // Encoder. Per layer, with pre = S_k - M S_k + W1 X - theta 1^T (M = W1 A0):
@@ -153,7 +156,8 @@ T NmfSae<T>::Batch(std::span<const Index> batch) {
     }
   }
   theta_grad_ -= ws.gx.rowwise().sum();
-  w1_grad_.noalias() += ws.gx * x_.transpose();
+  ws.gx_t.noalias() = x_ * ws.gx.transpose();  // (gx X^T)^T, tall side first
+  w1_grad_ += ws.gx_t.transpose();
   w1_grad_.noalias() -= ws.gs * a0_.transpose();
 
   // Decoder. Per layer, with q = A_k - A_k (S0 W2) + X W2: dq feeds W2 via
@@ -205,7 +209,7 @@ Matrix<T> NmfSaeEncode(const NmfSae<T>& net, const Matrix<T>& pixels, const Matr
 #pragma omp parallel
   {
     NmfSaeWorkspace<T> ws;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)  // blocks are independent: any schedule, same result
     for (Index b = 0; b < blocks; ++b) {
       const Index s = b * block, len = std::min(block, n - s);
       EncoderForward<T>(net.w1(), net.theta(), a, pixels.middleCols(s, len), start.middleCols(s, len), net.layers(),

@@ -1,6 +1,7 @@
 // Runs the real `unmix` binary as a user would and checks exit codes, messages and files.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -234,6 +235,50 @@ TEST(Cli, SupervisedMethodsNeedGroundTruth) {
     EXPECT_NE(r.exit_code, 0) << m;
     EXPECT_NE(r.output.find("--gt"), std::string::npos) << m << ": " << r.output;
   }
+}
+
+// `unmix bench` at its smoke size, as a real process: every job reports the fields of
+// docs/speed.md. UNMIX_SHARED_DATA points at an empty directory, so the synthetic scene is used
+// whether or not Jasper Ridge is present.
+TEST(Cli, BenchQuickReportsEveryJobAgainstTheFloor) {
+  ScratchDir dir;
+  const char* saved = std::getenv("UNMIX_SHARED_DATA");
+  const std::string saved_value = saved ? saved : "";
+  ::setenv("UNMIX_SHARED_DATA", dir.path().c_str(), 1);
+  const auto r = RunCli("bench --quick --repeats 2 --inference-pixels 5000 --threads 2 --json");
+  const auto text = RunCli("bench --quick --repeats 1 --inference-pixels 2000 --threads 1");
+  if (saved) ::setenv("UNMIX_SHARED_DATA", saved_value.c_str(), 1);
+  else ::unsetenv("UNMIX_SHARED_DATA");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_FALSE(j["machine"]["cpu"].get<std::string>().empty());
+  EXPECT_EQ(j["machine"]["threads"], 2);
+  for (const char* k : {"gemm_gflops_1_thread", "gemm_gflops_all_threads", "copy_gb_per_second", "triad_gb_per_second"})
+    EXPECT_GT(j["probe"][k].get<double>(), 0) << k;
+  EXPECT_NE(j["scene"]["source"].get<std::string>().find("synthetic"), std::string::npos);
+  EXPECT_EQ(j["scene"]["bands"], 198);
+  EXPECT_EQ(j["scene"]["pixels"], 10000);
+  ASSERT_EQ(j["jobs"].size(), 4u);
+  const char* names[] = {"bunet2", "aenet2", "nmf-sae", "inference"};
+  for (size_t i = 0; i < 4; ++i) {
+    const auto& job = j["jobs"][i];
+    EXPECT_EQ(job["name"], names[i]);
+    EXPECT_EQ(job["seconds"].size(), 2u) << names[i];
+    for (const char* k : {"median_seconds", "flops", "gflops_per_second", "input_bytes", "input_gb_per_second",
+                          "peak_rss_mib", "floor_seconds", "multiple_of_floor"})
+      EXPECT_GT(job[k].get<double>(), 0) << names[i] << " " << k;
+    EXPECT_EQ(job["cpu_seconds"].size(), 2u) << names[i];
+    EXPECT_GE(job["median_cpu_seconds"].get<double>(), 0) << names[i];
+    EXPECT_NEAR(job["multiple_of_floor"].get<double>(),
+                job["median_seconds"].get<double>() / job["floor_seconds"].get<double>(), 1e-9);
+  }
+  // Quick sizes are not the targets' sizes: the training jobs have none, inference always has one.
+  EXPECT_TRUE(j["jobs"][0]["target_seconds"].is_null());
+  EXPECT_GT(j["jobs"][3]["target_seconds"].get<double>(), 0);
+  EXPECT_GT(j["jobs"][3]["pixels_per_second"].get<double>(), 0);
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("x floor"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("inference"), std::string::npos) << text.output;
 }
 
 }  // namespace

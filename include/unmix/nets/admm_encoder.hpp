@@ -43,10 +43,12 @@ class AdmmEncoder {
  public:
   using Scalar = T;
   struct Workspace {
-    Matrix<T> wy;                     // W^T y for every parameter set, stacked
+    // Pixel-major (one row per pixel of the batch): wy is B x (P r), W^T y for every set; the
+    // per-update x, pre, z, d and the gradients are B x r.
+    Matrix<T> wy;
     std::vector<Matrix<T>> x, pre, z, d;
     Matrix<T> colsum, out;
-    Matrix<T> proj, dz, dd, dd_prev, dx, dpre, dwy, zd;
+    Matrix<T> proj, dz, dd, dd_prev, dx, dpre, dwy, zd, dwy_t;
   };
 
   AdmmEncoder() = default;
@@ -76,8 +78,9 @@ class AdmmEncoder {
 
   // y: p x B. Fills `ws` and returns the normalised output (r x B, a reference into ws).
   const Matrix<T>& Forward(const Eigen::Ref<const Matrix<T>>& y, Workspace& ws) const;
-  // The last z before normalisation (valid after Forward).
-  static const Matrix<T>& LastZ(const Workspace& ws) { return ws.z.back(); }
+  // The last z before normalisation, r x B (valid after Forward; a copy, the workspace is
+  // pixel-major).
+  static Matrix<T> LastZ(const Workspace& ws) { return ws.z.back().transpose(); }
   // Adds the gradient of a loss with d loss / d output = `dout` to grads(). Uses the Forward
   // state in `ws` for the same `y`.
   void Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& ws, const Matrix<T>& dout);

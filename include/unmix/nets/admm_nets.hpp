@@ -68,7 +68,7 @@ using AdmmBUNet = AutoencoderNet<AdmmEncoder<T>>;
 
 // Applies a trained encoder to pixels (p x N) in blocks, in parallel; returns r x N abundances.
 template <typename T>
-Matrix<T> ApplyEncoder(const AdmmEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 4096) {
+Matrix<T> ApplyEncoder(const AdmmEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 1024) {
   return ApplyEncoderInBlocks(encoder, pixels, block);
 }
 

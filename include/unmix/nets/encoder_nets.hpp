@@ -22,10 +22,21 @@
 namespace unmix::nets {
 
 // Copies the columns `batch` of `src` into `dst` (resized only when the batch size changes).
+// The columns are scattered over the training set, so each copy would wait on memory: the
+// column two ahead is prefetched while the current one is copied.
 template <typename T>
 void GatherColumns(const Matrix<T>& src, std::span<const Index> batch, Matrix<T>& dst) {
-  dst.resize(src.rows(), static_cast<Index>(batch.size()));
-  for (size_t j = 0; j < batch.size(); ++j) dst.col(static_cast<Index>(j)) = src.col(batch[j]);
+  const Index rows = src.rows();
+  dst.resize(rows, static_cast<Index>(batch.size()));
+  constexpr size_t kAhead = 2;
+  constexpr Index kLine = 64 / static_cast<Index>(sizeof(T));
+  for (size_t j = 0; j < batch.size(); ++j) {
+    if (j + kAhead < batch.size()) {
+      const T* next = src.data() + batch[j + kAhead] * rows;
+      for (Index e = 0; e < rows; e += kLine) __builtin_prefetch(next + e);
+    }
+    std::copy_n(src.data() + batch[j] * rows, rows, dst.data() + static_cast<Index>(j) * rows);
+  }
 }
 
 inline std::string Shape(const auto& m) { return std::to_string(m.rows()) + " x " + std::to_string(m.cols()); }
@@ -122,11 +133,17 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
     GatherColumns(y_, batch, yb_);
     const Matrix<T>& out = encoder_.Forward(yb_, ws_);
     if (loss_ == Loss::kSpectralAngle) return AngleBatch(out);
-    yhat_.noalias() = decoder_ * out;
-    dyhat_.setZero(yhat_.rows(), yhat_.cols());
-    const T loss = ReconstructionMse(yb_, yhat_, &dyhat_);
-    decoder_grad_.noalias() += dyhat_ * out.transpose();
-    dout_.noalias() = decoder_.transpose() * dyhat_;
+    // ReconstructionMse written out so the residual is formed in place and its gradient scale
+    // 2 / (p B) rides inside the two products instead of a separate pass.
+    resid_.noalias() = decoder_ * out;
+    resid_ -= yb_;
+    const T entries = static_cast<T>(std::max<Index>(resid_.size(), 1));
+    const T loss = resid_.squaredNorm() / entries;
+    const T scale = T(2) / entries;
+    decoder_grad_.noalias() += scale * resid_ * out.transpose();
+    // A^T R as (R^T A)^T: the GEMM blocks fit a B x r result far better than an r x B one.
+    dout_t_.noalias() = scale * resid_.transpose() * decoder_;
+    dout_ = dout_t_.transpose();
     encoder_.Backward(yb_, ws_, dout_);
     return loss;
   }
@@ -153,16 +170,20 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
   Matrix<T> y_;
   double lo_, hi_;
   typename Encoder::Workspace ws_;
-  Matrix<T> yb_, yhat_, dyhat_, dout_;
+  Matrix<T> yb_, resid_, dout_, dout_t_;
   Loss loss_ = Loss::kSquaredError;
   Matrix<T> angle_yhat_, angle_grad_, angle_dout_;
 };
 
 // Applies a trained encoder to pixels (p x N) in blocks of `block` pixels, in parallel; r x N.
+// Memory beyond the pixels and the result: one block's workspace per thread. Blocks are handed
+// out dynamically, so a thread on a busy core does not hold up the others; every block is
+// computed the same way whichever thread takes it, so the result does not depend on the
+// schedule or the thread count. 1024 pixels keep a block's intermediates in L2.
 template <typename Encoder>
 Matrix<typename Encoder::Scalar> ApplyEncoderInBlocks(const Encoder& encoder,
                                                       const Matrix<typename Encoder::Scalar>& pixels,
-                                                      Index block = 4096) {
+                                                      Index block = 1024) {
   if (pixels.rows() != encoder.bands())
     throw OptionError("encoder: pixels have " + std::to_string(pixels.rows()) + " bands, the network " +
                       std::to_string(encoder.bands()));
@@ -173,7 +194,7 @@ Matrix<typename Encoder::Scalar> ApplyEncoderInBlocks(const Encoder& encoder,
 #pragma omp parallel
   {
     typename Encoder::Workspace ws;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
     for (Index b = 0; b < blocks; ++b) {
       const Index s = b * block, len = std::min(block, n - s);
       out.middleCols(s, len) = encoder.Forward(pixels.middleCols(s, len), ws);

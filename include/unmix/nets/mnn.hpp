@@ -119,7 +119,7 @@ template <typename T>
 using MnnBUNet = AutoencoderNet<MnnEncoder<T>>;
 
 template <typename T>
-Matrix<T> ApplyMnnEncoder(const MnnEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 4096) {
+Matrix<T> ApplyMnnEncoder(const MnnEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 1024) {
   return ApplyEncoderInBlocks(encoder, pixels, block);
 }
 

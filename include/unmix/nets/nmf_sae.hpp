@@ -69,6 +69,7 @@ struct NmfSaeWorkspace {
   std::vector<Matrix<T>> q;         // relu inputs of decoder layers 1..K
   // loss and backward
   Matrix<T> resid, ds, da, proj, dz, dpre, gs, gx, dq, ha, hx;
+  Matrix<T> w1x_t, ds_t, gx_t;      // transposed products (B x r, p x r)
 };
 
 template <typename T>
@@ -123,6 +124,6 @@ class NmfSae : public train::Objective<T> {
 // Runs in parallel blocks of `block` pixels.
 template <typename T>
 Matrix<T> NmfSaeEncode(const NmfSae<T>& net, const Matrix<T>& pixels, const Matrix<T>& start_abundances,
-                       EncoderEndmembers which, Index block = 4096);
+                       EncoderEndmembers which, Index block = 1024);
 
 }  // namespace unmix::nets
