@@ -323,6 +323,7 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
     std::string name;
     MatrixF endmembers;
     double fit = 0;  // reconstruction RMSE with FCLS abundances
+    std::string report;  // the extractor's BriefReport()
   };
   auto fit = [&](const MatrixF& e) {
     const MatrixF x = Fcls<float>(e, y).abundances;
@@ -332,9 +333,12 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
     vca::Options vo;
     vo.seed = seed;
     const auto v = Vca<float>(y, r, vo);
-    return Candidate{fmt::format("VCA (seed {})", seed), v.endmembers.cwiseMax(0.0f), 0.0};
+    return Candidate{fmt::format("VCA (seed {})", seed), v.endmembers.cwiseMax(0.0f), 0.0, v.summary.BriefReport()};
   };
-  auto nfindr = [&] { return Candidate{"N-FINDR", NFindr<float>(y, r).endmembers.cwiseMax(0.0f), 0.0}; };
+  auto nfindr = [&] {
+    const auto res = NFindr<float>(y, r);
+    return Candidate{"N-FINDR", res.endmembers.cwiseMax(0.0f), 0.0, res.summary.BriefReport()};
+  };
   if (o.init == "gt") throw OptionError(fmt::format("--init gt starts a network from the reference endmembers; {} has no such start", o.method));
   const std::string how = o.init == "auto" ? "vca" : o.init;
   std::vector<Candidate> candidates;
@@ -343,7 +347,7 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
   } else if (how == "nfindr") {
     candidates.push_back(nfindr());
   } else if (how == "spatial-nfindr") {
-    candidates.push_back({"spatial N-FINDR", SpatialNFindr(scene, r, out), 0.0});
+    candidates.push_back({"spatial N-FINDR", SpatialNFindr(scene, r, out), 0.0, ""});  // reports itself
   } else {
     candidates.push_back(nfindr());
     for (std::uint64_t k = 0; k < 10; ++k) candidates.push_back(vca(o.seed + k));
@@ -355,6 +359,7 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
     fits.push_back({{"start", candidates[i].name}, {"reconstruction_rmse", candidates[i].fit}});
     if (candidates[i].fit < candidates[best].fit) best = i;
   }
+  if (!candidates[best].report.empty()) out.reports.push_back(candidates[best].report);
   out.details["init"] = candidates[best].name;
   out.details["start"] = {{"rule", how}, {"chosen", candidates[best].name}, {"candidates", fits}};
   return candidates[best].endmembers;
