@@ -34,6 +34,7 @@ struct ExperimentArgs {
   std::string data_dir;    // default: $UNMIX_SHARED_DATA or ../shared/data
   std::string library;
   bool list = false;
+  bool page_only = false;  // rebuild OUT/README.md from the summaries there, run nothing
   std::vector<std::string> argv;
 };
 
@@ -372,6 +373,13 @@ void RunExperiments(ExperimentArgs& a) {
     for (const auto& e : all) fmt::print("{:<20} {} ({})\n", e.name, e.title, e.reproduces);
     return;
   }
+  if (a.page_only) {
+    if (a.common.out.empty()) a.common.out = "experiments";
+    if (!fs::is_directory(a.common.out)) throw InputError(a.common.out, "--out", "no such directory of experiment results");
+    WriteResultsPage(a.common.out);
+    Say(a.common, fmt::format("results page: {}", fs::absolute(fs::path(a.common.out) / "README.md").lexically_normal().string()));
+    return;
+  }
   if (a.names.empty()) throw OptionError("name the experiments to run (or 'all'); --list shows them");
   std::vector<const Experiment*> chosen;
   for (const auto& n : a.names) {
@@ -422,6 +430,7 @@ void RegisterExperiment(CLI::App& app, int argc, char** argv) {
   cmd->add_option("--data", a->data_dir, "Benchmark data directory (default $UNMIX_SHARED_DATA or ../shared/data)");
   cmd->add_option("--library", a->library, "Spectral library for the synthetic endmembers (default: built-in spectra)");
   cmd->add_flag("--list", a->list, "List the experiments and exit");
+  cmd->add_flag("--page", a->page_only, "Only rebuild OUT/README.md from the experiment folders in OUT");
   cmd->callback([a] { RunExperiments(*a); });
 }
 

@@ -73,6 +73,12 @@ TEST(ExperimentQuick, AllExperimentsWriteTheirFilesAndTheClaimsHold) {
     EXPECT_EQ(lines - 1, static_cast<int>(s["results"].size()));
   }
   if (!have_data) EXPECT_NE(r.output.find("jasper-blind: skipped"), std::string::npos) << r.output;
+  // --page rebuilds the same page from the summaries alone.
+  fs::remove(out / "README.md");
+  const auto again = RunCli("experiment --page --out '" + out.string() + "'");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  std::ifstream page_again(out / "README.md");
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(page_again)), std::istreambuf_iterator<char>()), page);
 
   // u-admm-nets.txt's claims at the quick size: AENet-II (with sum-to-one updates) below SUnSAL at
   // 15 dB; BUNet-II improves its VCA + FCLS start at 25 dB.
