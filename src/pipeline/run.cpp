@@ -210,7 +210,6 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     out.abundances = Scatter(x, scene, idx);
   } else if (o.method == "l1-nmf") {
     l1nmf::Options lo;
-    lo.vca.seed = o.seed;
     if (o.lambda) lo.lambda = *o.lambda;
     if (o.iterations) lo.max_iterations = *o.iterations;
     // The start (VCA + FCLS by default, --init); FCLS of it here too so its scores can be
