@@ -204,6 +204,11 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
     for (Index j = 0; j < n_train; ++j)
       x_train.col(j) = gt->abundances->values.col(out.train_pixels[static_cast<size_t>(j)]);
   }
+  auto make_bunet = [&](typename Family::Encoder enc, double lo, double hi) {
+    typename Family::BUNet net(std::move(enc), a0, y_train, lo, hi);
+    if (o.reconstruction_loss == "angle") net.SetLoss(Family::BUNet::Loss::kSpectralAngle);
+    return net;
+  };
   const Stopwatch t;
   if constexpr (std::is_same_v<Family, AdmmFamily>) {
     if (o.mu_auto) {
@@ -212,11 +217,7 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
           return typename Family::AENet(std::move(enc), y_train, x_train, o.loss);
         }, out);
       else
-        o.mu = SelectMu<Family>(o, a0.cast<double>(), data_max, to, [&](auto enc, double lo, double hi) {
-          typename Family::BUNet net(std::move(enc), a0, y_train, lo, hi);
-          if (o.reconstruction_loss == "angle") net.SetLoss(Family::BUNet::Loss::kSpectralAngle);
-          return net;
-        }, out);
+        o.mu = SelectMu<Family>(o, a0.cast<double>(), data_max, to, make_bunet, out);
     }
   }
   nlohmann::json hyper;
@@ -228,8 +229,7 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
     out.training = train::Train(net, to);
     encoder = std::move(net.encoder());
   } else {
-    typename Family::BUNet net(std::move(encoder), a0, y_train, lo, hi);
-    if (o.reconstruction_loss == "angle") net.SetLoss(Family::BUNet::Loss::kSpectralAngle);
+    auto net = make_bunet(std::move(encoder), lo, hi);
     hyper["reconstruction_loss"] = o.reconstruction_loss;
     out.training = train::Train(net, to);
     encoder = std::move(net.encoder());
@@ -352,9 +352,10 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
     candidates.push_back(nfindr());
     for (std::uint64_t k = 0; k < 10; ++k) candidates.push_back(vca(o.seed + k));
   }
+  // The fit (FCLS over every pixel) is only needed to choose among several candidates.
   size_t best = 0;
   nlohmann::json fits = nlohmann::json::array();
-  for (size_t i = 0; i < candidates.size(); ++i) {
+  for (size_t i = 0; candidates.size() > 1 && i < candidates.size(); ++i) {
     candidates[i].fit = fit(candidates[i].endmembers);
     fits.push_back({{"start", candidates[i].name}, {"reconstruction_rmse", candidates[i].fit}});
     if (candidates[i].fit < candidates[best].fit) best = i;

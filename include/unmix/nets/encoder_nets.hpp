@@ -147,15 +147,6 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
     encoder_.Backward(yb_, ws_, dout_);
     return loss;
   }
-  T AngleBatch(const Matrix<T>& out) {
-    angle_yhat_.noalias() = decoder_ * out;
-    angle_grad_.setZero(angle_yhat_.rows(), angle_yhat_.cols());
-    const T loss = AadLoss(yb_, angle_yhat_, &angle_grad_, T(1), AadOptions{AngleUnit::kRadians});
-    decoder_grad_.noalias() += angle_grad_ * out.transpose();
-    angle_dout_.noalias() = decoder_.transpose() * angle_grad_;
-    encoder_.Backward(yb_, ws_, angle_dout_);
-    return loss;
-  }
   // An infinite bound converts to an infinite T, so [0, inf) leaves the upper side untouched.
   void Project() override { decoder_ = decoder_.cwiseMax(static_cast<T>(lo_)).cwiseMin(static_cast<T>(hi_)); }
 
@@ -171,6 +162,15 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
   double lo_, hi_;
   typename Encoder::Workspace ws_;
   Matrix<T> yb_, resid_, dout_, dout_t_;
+  T AngleBatch(const Matrix<T>& out) {
+    angle_yhat_.noalias() = decoder_ * out;
+    angle_grad_.setZero(angle_yhat_.rows(), angle_yhat_.cols());
+    const T loss = AadLoss(yb_, angle_yhat_, &angle_grad_, T(1), AadOptions{AngleUnit::kRadians});
+    decoder_grad_.noalias() += angle_grad_ * out.transpose();
+    angle_dout_.noalias() = decoder_.transpose() * angle_grad_;
+    encoder_.Backward(yb_, ws_, angle_dout_);
+    return loss;
+  }
   Loss loss_ = Loss::kSquaredError;
   Matrix<T> angle_yhat_, angle_grad_, angle_dout_;
 };
