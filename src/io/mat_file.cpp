@@ -155,7 +155,11 @@ class V5Check {
       const unsigned char* body = p + pos + (small ? 4 : 8);
       const std::uint64_t body_available = available - pos - (small ? 4 : 8);
       if (part == 0 && nbytes >= 4 && body_available >= 4) array_class = Load32(body, swap_) & 0xff;
-      if (part == 1 && type == 5 /* miINT32 */) {
+      // matio reads dimensions only as miINT32; any other type leaves them unread and their
+      // bytes are taken for the name's tag (a 4 GB name length from a 1 kB file).
+      if (part == 1 && type != 5 /* miINT32 */)
+        throw Damaged(fmt::format("dimensions stored as type {} (expected 5, miINT32)", type), at + pos);
+      if (part == 1) {
         for (std::uint64_t k = 0; k < nbytes / 4 && 4 * k + 4 <= body_available; ++k)
           if (__builtin_mul_overflow(numel, static_cast<std::uint64_t>(Load32(body + 4 * k, swap_)), &numel))
             throw Damaged("dimensions whose product overflows", at + pos);
@@ -164,13 +168,17 @@ class V5Check {
         if (array_class >= 6 && array_class <= 15) {  // numeric: the real values follow
           static const int kSize[] = {0, 1, 1, 2, 2, 4, 4, 4, 0, 8, 0, 0, 8, 8, 0, 0, 1};
           const int bytes = type < 17 ? kSize[type] : 0;
-          if (bytes > 0 && numel > nbytes / static_cast<std::uint64_t>(bytes))
+          // matio sizes an unknown type's buffer from the dimensions alone.
+          if (bytes == 0)
+            throw Damaged(fmt::format("numeric data of type {}, which is not a MAT numeric type", type), at + pos);
+          if (numel > nbytes / static_cast<std::uint64_t>(bytes))
             throw Damaged(fmt::format("dimensions of {} values over {} bytes of data", numel, nbytes), at + pos);
         } else if (array_class == 4 && numel > nbytes) {  // char: at least a byte per character
           throw Damaged(fmt::format("dimensions of {} characters over {} bytes of text", numel, nbytes), at + pos);
-        } else if (array_class == 1) {  // cell: `numel` arrays, each at least a tag
+        } else if (array_class == 1 || array_class == 16) {  // cell, function: `numel` arrays, each at least a tag
           const std::uint64_t rest = size - pos;
-          if (numel > rest / 8) throw Damaged(fmt::format("{} cells in {} bytes", numel, rest), at + pos);
+          if (numel > rest / 8) throw Damaged(fmt::format("{} {} in {} bytes", numel, array_class == 1 ? "cells" : "function handles", rest),
+                          at + pos);
           Elements(p + pos, available - pos, rest, at + pos, numel, depth);
           return;
         }
