@@ -217,6 +217,12 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
   scene.source = file;
   scene.rows = layout->rows;
   scene.cols = layout->cols;
+  // An empty array may still declare billions along its other dimensions; the copy below would
+  // loop over them.
+  if (layout->bands == 0 || layout->rows == 0 || layout->cols == 0)
+    throw InputError(file, layout->var,
+                     fmt::format("the image is empty: {} bands x {} pixels ({} x {})", layout->bands,
+                                 layout->rows * layout->cols, layout->rows, layout->cols));
   bool integer_valued = false;
   {
     auto var = mr.Read(layout->var);

@@ -226,6 +226,30 @@ TEST(FuzzRegressionMat, HugeBandIndexIsRefused) {
   EXPECT_TRUE(Has(msg, "index.mat: SlectBands: expected 1-based band numbers")) << msg;
 }
 
+// A 0 x 1.8e9 x 1.9e9 array holds no values, so no size check stops it; copying it into a scene
+// looped over the dimensions that are not zero (a libFuzzer timeout).
+TEST(FuzzRegressionMat, EmptyCubeWithHugeDimensionsIsRefusedAtOnce) {
+  ScratchDir dir;
+  const fs::path path = dir / "empty.mat";
+  Spit(path, Base64(
+      "TUFUTEFCIDUuMCBNQVQtZmlsZSwgUGxhdGZvcm06IHg4Nl82NC1wYy1saW51eC1nbnUsIENyZWF0ZWQgYnk6IGxpYm1hdGlvIHYx"
+      "LjUuMjMgb24gV2VkIERlYyAgMiAxOTo0OTo0MyAyMDI2CgAgICAgICAgICAgICAgIAABSU0OAAAAUAAAAAYAAAAIAAAACQAAAAAA"
+      "AAAFAAAADAAAAAAAAAACAABub3RlcwAAAAABAAEAVgAAAAIAAAAYAAAABwcHBwcHBwcHBwcHBwcHAAAABQAAAAgAAAABAAAAAQAA"
+      "AAEABABuQ29sCQAAAAgAAAAAAAAAAAAIQA=="));
+  for (int entry = 0; entry < 2; ++entry) {
+    SCOPED_TRACE(entry);
+    const std::string msg = InputErrorMessage([&] {
+      if (entry == 0) io::ReadMatScene(path);
+      if (entry == 1) io::ReadScene(path);
+    });
+    EXPECT_TRUE(Has(msg, path.string() + ": V: the image is empty: 1936028783 bands x 0 pixels")) << msg;
+  }
+  EXPECT_FALSE(InputErrorMessage([&] { io::ReadMatGroundTruth(path); }).empty());
+  const auto r = RunCli("info " + Quote(path));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Has(r.output, "the image is empty")) << r.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Mat, FuzzRegression, ::testing::ValuesIn(kFound),
                          [](const auto& info) { return std::string(info.param.name); });
 
