@@ -154,7 +154,8 @@ class V5Check {
       if (length > size - pos) throw Damaged("a part that extends past its end", at + pos);
       const unsigned char* body = p + pos + (small ? 4 : 8);
       const std::uint64_t body_available = available - pos - (small ? 4 : 8);
-      if (part == 0 && nbytes >= 4 && body_available >= 4) array_class = Load32(body, swap_) & 0xff;
+      // matio takes the class from the flags' first word whatever size their tag declares.
+      if (part == 0 && body_available >= 4) array_class = Load32(body, swap_) & 0xff;
       // matio reads dimensions only as miINT32; any other type leaves them unread and their
       // bytes are taken for the name's tag (a 4 GB name length from a 1 kB file).
       if (part == 1 && type != 5 /* miINT32 */)
