@@ -214,7 +214,11 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--preset", a.net.preset, "ADMM networks: authors (public code's settings) or paper (equations)")
       ->capture_default_str()
       ->group(g);
-  cmd->add_option("--init", a.net.init, "Start: auto, gt or vca (supervised); vca, nfindr or best (blind: lowest reconstruction error of N-FINDR and 10 VCA runs)")->capture_default_str()->group(g);
+  cmd->add_option("--init", a.net.init, "Start: auto, gt or vca (supervised); vca, nfindr, spatial-nfindr, spatial-purity or best (blind: lowest reconstruction error of N-FINDR and 10 VCA runs)")->capture_default_str()->group(g);
+  cmd->add_option("--purity-exponent", a.net.purity_exponent,
+                  "spatial-purity (method or --init): exponent q of the purity weights x^q")
+      ->capture_default_str()
+      ->group(g);
   cmd->add_option("--loss-weights", a.loss_weights, "Supervised loss weights MSE,AAD,AID (default 1,1e-7,1e-5)")
       ->delimiter(',')
       ->group(g);

@@ -31,6 +31,9 @@ struct SynthArgs {
   std::optional<Index> kernel;
   std::optional<Index> bands;
   std::string format = "envi";
+  std::string layout = "patches";
+  std::optional<Index> regions;
+  double brightness = 0;
 };
 
 double ParseSnr(const std::string& s) {
@@ -63,6 +66,14 @@ void RunSynth(const SynthArgs& a) {
     o.kernel_size = *a.kernel;
   }
   if (a.bands) o.spectra.bands = *a.bands;
+  if (a.layout == "regions") o.layout = SyntheticOptions::Layout::kRegions;
+  else if (a.layout != "patches")
+    throw OptionError(fmt::format("--layout: expected patches or regions, got '{}'", a.layout));
+  if (a.regions) {
+    if (o.layout != SyntheticOptions::Layout::kRegions) throw OptionError("--regions needs --layout regions");
+    o.regions = *a.regions;
+  }
+  o.brightness = a.brightness;
   o.snr_db = ParseSnr(a.snr);
   o.seed = a.common.seed;
   if (a.library.empty() && a.preset == "nmfsae") o.library_names.clear();  // built-in spectra
@@ -106,6 +117,9 @@ void RunSynth(const SynthArgs& a) {
       {"image", {s.scene.rows, s.scene.cols}},
       {"bands", s.scene.bands()},
       {"gamma", o.gamma},
+      {"layout", a.layout},
+      {"regions", o.layout == SyntheticOptions::Layout::kRegions ? nlohmann::json(o.regions) : nlohmann::json()},
+      {"brightness", o.brightness},
       {"endmembers", s.endmembers.names},
       {"blur_variance", o.blur_variance},
       {"kernel", o.kernel()},
@@ -136,6 +150,13 @@ void RegisterSynth(CLI::App& app) {
   AddCommonOptions(*cmd, a->common);
   cmd->get_option("--out")->required();
   cmd->add_option("--preset", a->preset, "uadmm (u-admm-nets.txt VI-B) or nmfsae (nmf-sae.txt 3.2)")
+      ->capture_default_str();
+  cmd->add_option("--layout", a->layout,
+                  "patches (the papers': a x a two-endmember patches) or regions (pure Voronoi cells, blurred)")
+      ->capture_default_str();
+  cmd->add_option("--regions", a->regions, "Number of Voronoi cells with --layout regions (40)");
+  cmd->add_option("--brightness", a->brightness,
+                  "Per-pixel brightness variation b: each clean spectrum scaled by U[1-b, 1+b] (0)")
       ->capture_default_str();
   cmd->add_option("--patch,-a", a->patch, "Patch size a: a x a patches, a^2 x a^2 image (uadmm 10, nmfsae 8)");
   cmd->add_option("--gamma", a->gamma, "Fraction of the first endmember in a patch (0.8)");

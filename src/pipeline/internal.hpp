@@ -27,7 +27,7 @@ Index SupervisedTrainCount(const RunOptions& options, Index n);
 //    and VCA with seeds seed .. seed + 9. The choice looks at the data alone (how well each
 //    simplex explains the pixels), never at a reference.
 // Records what was chosen, and every candidate's fit, in out.details["start"].
-//  * "spatial-nfindr": SpatialNFindr below.
+//  * "spatial-nfindr": SpatialNFindr below; "spatial-purity": SpatialPurity below.
 MatrixF BlindStart(const Scene& scene, const MatrixF& pixels, Index r, const RunOptions& options, RunResult& out);
 
 // N-FINDR on the 7 x 7 spatial mean of the valid pixels (SpatialMean); the endmembers are the
@@ -35,6 +35,11 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& pixels, Index r, const Run
 // constant: a window inside a pure region averages one material, and on Jasper Ridge any odd
 // window from 5 to 11 finds the same vertices.
 MatrixF SpatialNFindr(const Scene& scene, Index r, RunResult& out);
+
+// SpatialNFindr's endmembers, each re-estimated as the mean of the pixels weighted by their
+// scaled-simplex abundance to the power options.purity_exponent (PurityWeightedEndmembers).
+// Records the start and each endmember's total weight in out.details["purity"].
+MatrixF SpatialPurity(const Scene& scene, const MatrixF& pixels, Index r, const RunOptions& options, RunResult& out);
 
 // Abundances on the simplex up to a per-pixel scale, y = s A x with x >= 0, 1^T x = 1, s > 0:
 // NNLS, then each column divided by its sum (all-zero columns stay zero). The scale absorbs

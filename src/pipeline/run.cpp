@@ -21,6 +21,7 @@ const std::vector<MethodInfo>& Methods() {
       {"nfindr-fcls", "N-FINDR endmembers, then fully constrained least squares abundances", true},
       {"vca-sunsal", "VCA endmembers, then SUnSAL sparse nonnegative abundances (no sum-to-one)", true},
       {"spatial-nfindr", "N-FINDR on the 7 x 7 spatial mean of the scene, then scaled-simplex abundances (NNLS normalised to sum one)", true},
+      {"spatial-purity", "spatial-nfindr's endmembers re-estimated as purity-weighted pixel means (weights x^q, --purity-exponent), then scaled-simplex abundances", true},
       {"l1-nmf", "L1-regularised NMF by alternating proximal gradient, from VCA + FCLS", true},
       {"fcls", "fully constrained least squares with the ground-truth endmembers (scored on the supervised split)", false, false, true},
       {"sunsal", "SUnSAL with the ground-truth endmembers (scored on the supervised split)", false, false, true},
@@ -64,8 +65,12 @@ bool RunOptions::IsValid(std::string* why) const {
   if (train_pixels < 0) return fail("train pixels must be >= 0");
   if (preset != "authors" && preset != "paper")
     return fail(fmt::format("preset must be 'authors' or 'paper' (got '{}')", preset));
-  if (init != "auto" && init != "gt" && init != "vca" && init != "nfindr" && init != "spatial-nfindr" && init != "best")
-    return fail(fmt::format("init must be 'auto', 'gt', 'vca', 'nfindr', 'spatial-nfindr' or 'best' (got '{}')", init));
+  if (init != "auto" && init != "gt" && init != "vca" && init != "nfindr" && init != "spatial-nfindr" &&
+      init != "spatial-purity" && init != "best")
+    return fail(fmt::format(
+        "init must be 'auto', 'gt', 'vca', 'nfindr', 'spatial-nfindr', 'spatial-purity' or 'best' (got '{}')", init));
+  if (!(purity_exponent > 0) || !std::isfinite(purity_exponent))
+    return fail(fmt::format("purity exponent must be a finite number > 0 (got {})", purity_exponent));
   if (!(loss.mse >= 0 && loss.aad >= 0 && loss.aid >= 0)) return fail("loss weights must be >= 0");
   if (patience < 0) return fail("patience must be >= 0");
   if (mu && !(*mu > 0)) return fail(fmt::format("mu must be > 0 (got {})", *mu));
@@ -199,9 +204,10 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     out.timings["abundances"] = t.seconds();
     out.endmembers = MakeEndmembers(e, scene);
     out.abundances = Scatter(x, scene, idx);
-  } else if (o.method == "spatial-nfindr") {
+  } else if (o.method == "spatial-nfindr" || o.method == "spatial-purity") {
     Stopwatch t;
-    const MatrixF e = internal::SpatialNFindr(scene, r, out);
+    const MatrixF e = o.method == "spatial-purity" ? internal::SpatialPurity(scene, y, r, o, out)
+                                                   : internal::SpatialNFindr(scene, r, out);
     out.timings["extract"] = t.seconds();
     t.Restart();
     const MatrixF x = internal::ScaledSimplexAbundances(e, y, out);

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "pipeline/internal.hpp"
 #include "unmix/abundance/fcls.hpp"
@@ -13,6 +14,7 @@
 #include "unmix/core/rng.hpp"
 #include "unmix/abundance/nnls.hpp"
 #include "unmix/endmember/nfindr.hpp"
+#include "unmix/endmember/purity_mean.hpp"
 #include "unmix/endmember/spatial_mean.hpp"
 #include "unmix/endmember/vca.hpp"
 #include "unmix/nets/admm_nets.hpp"
@@ -304,6 +306,19 @@ MatrixF SpatialNFindr(const Scene& scene, Index r, RunResult& out) {
   return res.endmembers.cwiseMax(0.0f);
 }
 
+MatrixF SpatialPurity(const Scene& scene, const MatrixF& y, Index r, const RunOptions& o, RunResult& out) {
+  const MatrixF e0 = SpatialNFindr(scene, r, out);
+  purity::Options po;
+  po.exponent = o.purity_exponent;
+  po.num_threads = o.threads;
+  const auto res = PurityWeightedEndmembers(e0, y, po);
+  std::vector<double> weights(res.total_weight.data(), res.total_weight.data() + res.total_weight.size());
+  out.details["purity"] = {{"exponent", po.exponent}, {"total_weight", weights}};
+  out.reports.push_back(fmt::format("purity-weighted means (q = {:g}): effective pure pixels per endmember {:.1f}",
+                                    po.exponent, fmt::join(weights, ", ")));
+  return res.endmembers.cwiseMax(0.0f);
+}
+
 MatrixF ScaledSimplexAbundances(const MatrixF& e, const MatrixF& y, RunResult& out) {
   auto res = Nnls<float>(e, y);
   out.reports.push_back(res.summary.BriefReport());
@@ -348,6 +363,8 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
     candidates.push_back(nfindr());
   } else if (how == "spatial-nfindr") {
     candidates.push_back({"spatial N-FINDR", SpatialNFindr(scene, r, out), 0.0, ""});  // reports itself
+  } else if (how == "spatial-purity") {
+    candidates.push_back({"spatial N-FINDR, purity-weighted", SpatialPurity(scene, y, r, o, out), 0.0, ""});
   } else {
     candidates.push_back(nfindr());
     for (std::uint64_t k = 0; k < 10; ++k) candidates.push_back(vca(o.seed + k));

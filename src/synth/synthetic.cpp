@@ -1,6 +1,8 @@
 #include "unmix/synth/synthetic.hpp"
 
 #include <cmath>
+#include <limits>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,6 +18,12 @@ bool SyntheticOptions::IsValid(std::string* why) const {
   if (patch < 1) return fail(fmt::format("patch size a must be at least 1 (got {})", patch));
   if (patch > 64) return fail(fmt::format("patch size a must be at most 64 (got {}: the image would be {} x {})", patch, patch * patch, patch * patch));
   if (!(gamma >= 0 && gamma <= 1)) return fail(fmt::format("gamma must be in [0, 1] (got {})", gamma));
+  if (layout == Layout::kRegions && (regions < endmembers || regions > image_side() * image_side()))
+    return fail(fmt::format("regions must be between the number of endmembers ({}) and the number of pixels ({}) "
+                            "(got {})",
+                            endmembers, image_side() * image_side(), regions));
+  if (!(brightness >= 0 && brightness < 1))
+    return fail(fmt::format("brightness variation must be in [0, 1) (got {})", brightness));
   if (endmembers < 2) return fail(fmt::format("need at least 2 endmembers (got {})", endmembers));
   if (!(blur_variance > 0) || !std::isfinite(blur_variance))
     return fail(fmt::format("blur variance must be positive (got {})", blur_variance));
@@ -68,6 +76,28 @@ MatrixD PatchAbundances(Index a, Index r, double gamma, Rng& rng) {
           x(e1, i * side + j) = gamma;
           x(e2, i * side + j) += 1.0 - gamma;
         }
+    }
+  return x;
+}
+
+MatrixD RegionAbundances(Index side, Index r, Index regions, Rng& rng) {
+  std::vector<double> cy(static_cast<size_t>(regions)), cx(static_cast<size_t>(regions));
+  for (Index c = 0; c < regions; ++c) {
+    cy[static_cast<size_t>(c)] = rng.Uniform(0.0, static_cast<double>(side));
+    cx[static_cast<size_t>(c)] = rng.Uniform(0.0, static_cast<double>(side));
+  }
+  MatrixD x = MatrixD::Zero(r, side * side);
+  for (Index i = 0; i < side; ++i)
+    for (Index j = 0; j < side; ++j) {
+      const double py = static_cast<double>(i) + 0.5, px = static_cast<double>(j) + 0.5;
+      Index best = 0;
+      double best_d = std::numeric_limits<double>::infinity();
+      for (Index c = 0; c < regions; ++c) {
+        const double dy = py - cy[static_cast<size_t>(c)], dx = px - cx[static_cast<size_t>(c)];
+        const double d = dy * dy + dx * dx;
+        if (d < best_d) best_d = d, best = c;
+      }
+      x(best % r, i * side + j) = 1.0;
     }
   return x;
 }
@@ -128,11 +158,14 @@ SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibra
   }
 
   const Index side = o.image_side();
-  MatrixD x = PatchAbundances(o.patch, o.endmembers, o.gamma, rng);
+  MatrixD x = o.layout == SyntheticOptions::Layout::kRegions ? RegionAbundances(side, o.endmembers, o.regions, rng)
+                                                              : PatchAbundances(o.patch, o.endmembers, o.gamma, rng);
   x = BlurAbundances(x, side, GaussianKernel(o.kernel(), o.blur_variance));
   RescaleToSumOne(x);
 
-  const MatrixD clean = e * x;
+  MatrixD clean = e * x;
+  if (o.brightness > 0)
+    for (Index k = 0; k < clean.cols(); ++k) clean.col(k) *= rng.Uniform(1.0 - o.brightness, 1.0 + o.brightness);
   MatrixD noisy = clean;
   if (std::isfinite(o.snr_db)) {
     const double signal = clean.colwise().squaredNorm().mean();
@@ -155,8 +188,13 @@ SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibra
   s.cols = side;
   s.wavelengths = wavelengths;
   s.wavelength_units = units;
-  s.source = fmt::format("synthetic(a={}, gamma={}, r={}, snr={} dB, seed={})", o.patch, o.gamma,
-                         o.endmembers, o.snr_db, o.seed);
+  s.source = o.layout == SyntheticOptions::Layout::kRegions
+                 ? fmt::format("synthetic(regions={}, side={}, r={}, brightness={}, snr={} dB, seed={})", o.regions,
+                               side, o.endmembers, o.brightness, o.snr_db, o.seed)
+                 : fmt::format("synthetic(a={}, gamma={}, r={}, snr={} dB, seed={})", o.patch, o.gamma,
+                               o.endmembers, o.snr_db, o.seed);
+  if (o.layout == SyntheticOptions::Layout::kPatches && o.brightness > 0)
+    s.source.insert(s.source.size() - 1, fmt::format(", brightness={}", o.brightness));
   out.endmembers.spectra = e.cast<float>();
   out.endmembers.names = names;
   out.endmembers.wavelengths = wavelengths;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -93,6 +94,43 @@ TEST(Cli, SynthSameSeedSameScene) {
                 .exit_code,
             0);
   EXPECT_NE(a.data, io::ReadMatScene(dir / "c" / "scene.mat").data);
+}
+
+TEST(Cli, SpatialPurityOnARegionsSceneBeatsSpatialNFindr) {
+  ScratchDir dir;
+  const auto scene = dir / "s";
+  auto r = RunCli("synth -q --layout regions --regions 40 --brightness 0.2 -r 5 --snr 20 --seed 3 --out '" +
+                  scene.string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto meta = ReadJson(scene / "synth.json");
+  EXPECT_EQ(meta["layout"], "regions");
+  EXPECT_EQ(meta["regions"], 40);
+  EXPECT_EQ(meta["brightness"], 0.2);
+  std::map<std::string, double> sad;
+  for (const char* m : {"spatial-nfindr", "spatial-purity"}) {
+    const auto out = dir / m;
+    r = RunCli(std::string("run -q --method ") + m + " -r 5 --input '" + (scene / "scene.hdr").string() +
+               "' --gt '" + (scene / "gt.mat").string() + "' --out '" + out.string() + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    sad[m] = ReadJson(out / "metrics.json")["sad_deg_mean"].get<double>();
+  }
+  EXPECT_LT(sad["spatial-purity"], 0.5 * sad["spatial-nfindr"]) << sad["spatial-nfindr"];
+  // The exponent is recorded, and nonsense is refused with the option's name.
+  const auto details = ReadJson(dir / "spatial-purity" / "run.json")["details"]["purity"];
+  EXPECT_EQ(details["exponent"], 32.0);
+  EXPECT_EQ(details["total_weight"].size(), 5u);
+  r = RunCli("run -q --method spatial-purity --purity-exponent 0 -r 5 --input '" + (scene / "scene.hdr").string() +
+             "' --out '" + (dir / "bad").string() + "'");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("purity exponent must be a finite number > 0 (got 0)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "bad" / "run.json"));
+  for (const char* bad : {"--layout rings", "--regions 12", "--layout regions --regions 2", "--brightness 1.5"}) {
+    r = RunCli(std::string("synth -q ") + bad + " --out '" + (dir / "x").string() + "'");
+    EXPECT_NE(r.exit_code, 0) << bad;
+    EXPECT_TRUE(r.output.find("layout") != std::string::npos || r.output.find("regions") != std::string::npos ||
+                r.output.find("brightness") != std::string::npos)
+        << bad << ": " << r.output;
+  }
 }
 
 TEST(Cli, EvalWritesMetricsJsonWithRequiredKeys) {

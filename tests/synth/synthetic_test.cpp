@@ -196,6 +196,68 @@ TEST(MakeSyntheticScene, FromLibraryByNameAndAtRandom) {
   EXPECT_THROW(MakeSyntheticScene(o, &lib), OptionError);
 }
 
+TEST(RegionAbundances, OnePureEndmemberPerPixelAndEveryEndmemberUsed) {
+  Rng rng(8);
+  const Index side = 30, r = 4;
+  const MatrixD x = RegionAbundances(side, r, 12, rng);
+  ASSERT_EQ(x.rows(), r);
+  ASSERT_EQ(x.cols(), side * side);
+  std::set<Index> used;
+  for (Index j = 0; j < x.cols(); ++j) {
+    Index k = 0;
+    EXPECT_EQ(x.col(j).maxCoeff(&k), 1.0);
+    EXPECT_EQ(x.col(j).sum(), 1.0);
+    used.insert(k);
+  }
+  EXPECT_EQ(used.size(), static_cast<size_t>(r));
+  // Cells are connected regions: most pixels share their endmember with the right neighbour.
+  Index same = 0;
+  for (Index i = 0; i < side; ++i)
+    for (Index j = 0; j + 1 < side; ++j) same += x.col(i * side + j) == x.col(i * side + j + 1);
+  EXPECT_GT(same, side * (side - 1) * 8 / 10);
+}
+
+TEST(MakeSyntheticScene, RegionsWithBrightnessHavePurePixelsScaledWithinTheRange) {
+  auto o = SyntheticOptions::UAdmmNets();
+  o.layout = SyntheticOptions::Layout::kRegions;
+  o.regions = 40;
+  o.endmembers = 5;
+  o.brightness = 0.2;
+  o.seed = 2;
+  const auto s = MakeSyntheticScene(o);
+  const MatrixD x = s.abundances.values.cast<double>();
+  EXPECT_LT((x.colwise().sum().array() - 1.0).abs().maxCoeff(), 1e-6);
+  EXPECT_GT((x.colwise().maxCoeff().array() > 0.999).count(), x.cols() / 4) << "pure region interiors";
+  // clean = E X diag(s) with s in [0.8, 1.2], and s varies.
+  const MatrixD ex = s.endmembers.spectra.cast<double>() * x;
+  double lo = 2, hi = 0;
+  for (Index j = 0; j < ex.cols(); ++j) {
+    const double f = s.clean.col(j).cast<double>().dot(ex.col(j)) / ex.col(j).squaredNorm();
+    EXPECT_LT((s.clean.col(j).cast<double>() - f * ex.col(j)).norm(), 1e-5 * ex.col(j).norm());
+    lo = std::min(lo, f), hi = std::max(hi, f);
+  }
+  EXPECT_GE(lo, 0.8 - 1e-6);
+  EXPECT_LE(hi, 1.2 + 1e-6);
+  EXPECT_LT(lo, 0.81);
+  EXPECT_GT(hi, 1.19);
+  EXPECT_NE(s.scene.source.find("regions=40"), std::string::npos) << s.scene.source;
+  // Deterministic.
+  EXPECT_EQ(MakeSyntheticScene(o).scene.data, s.scene.data);
+}
+
+TEST(MakeSyntheticScene, BrightnessOffLeavesThePapersSceneAsItWas) {
+  auto o = SyntheticOptions::UAdmmNets();
+  o.seed = 5;
+  o.snr_db = 25;
+  const auto a = MakeSyntheticScene(o);
+  o.brightness = 0.0;
+  o.regions = 7;  // ignored with the patch layout
+  EXPECT_EQ(MakeSyntheticScene(o).scene.data, a.scene.data);
+  o.brightness = 0.1;
+  EXPECT_NE(MakeSyntheticScene(o).scene.data, a.scene.data);
+  EXPECT_EQ(MakeSyntheticScene(o).abundances.values, a.abundances.values);
+}
+
 TEST(SyntheticOptions, RejectsNonsense) {
   std::string why;
   auto o = SyntheticOptions::UAdmmNets();
@@ -214,6 +276,17 @@ TEST(SyntheticOptions, RejectsNonsense) {
   o.endmembers = 300;
   EXPECT_FALSE(o.IsValid(&why));
   EXPECT_THROW(MakeSyntheticScene(o), OptionError);
+  o = SyntheticOptions::UAdmmNets();
+  o.brightness = 1.0;
+  EXPECT_FALSE(o.IsValid(&why));
+  EXPECT_NE(why.find("brightness"), std::string::npos);
+  o.brightness = -0.1;
+  EXPECT_FALSE(o.IsValid(&why));
+  o = SyntheticOptions::UAdmmNets();
+  o.layout = SyntheticOptions::Layout::kRegions;
+  o.regions = 3;  // fewer than the 6 endmembers
+  EXPECT_FALSE(o.IsValid(&why));
+  EXPECT_NE(why.find("regions"), std::string::npos);
   EXPECT_TRUE(SyntheticOptions::NmfSae().IsValid(&why)) << why;
   EXPECT_EQ(SyntheticOptions::NmfSae().image_side(), 64);
   EXPECT_EQ(SyntheticOptions::NmfSae().kernel(), 9);

@@ -59,9 +59,12 @@ struct RunOptions {
   nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
   // Initial endmembers. Supervised networks: "gt" (the ground truth's), "vca", or "auto" (gt
   // when the ground truth has endmembers). Blind networks and L1-NMF: "vca" (= "auto", the
-  // papers' start), "nfindr", or "best" (the lowest FCLS reconstruction error among N-FINDR and
-  // ten VCA runs; internal::BlindStart).
+  // papers' start), "nfindr", "spatial-nfindr", "spatial-purity", or "best" (the lowest FCLS
+  // reconstruction error among N-FINDR and ten VCA runs; internal::BlindStart).
   std::string init = "auto";
+  // "spatial-purity" (method and start): the exponent q of the purity weights x^q with which
+  // each spatial N-FINDR endmember is re-estimated (purity::Options, purity_mean.hpp).
+  double purity_exponent = 32;
   int patience = 0;                  // early stopping; 0 = off
   // Supervised training data: "none" (the training pixels as given, the papers' setting) or
   // "residuals" (every batch pixel rebuilt as A_fit x + a random training residual, see

@@ -30,6 +30,16 @@ struct SyntheticOptions {
   Index kernel_size = 0;      // 0 means patch + 1
   double snr_db = std::numeric_limits<double>::infinity();
   std::uint64_t seed = 0;
+  // Not in the papers; both default to their procedure. Layout kRegions replaces the patches by
+  // `regions` Voronoi cells (seeds uniform over the image), each pure in one endmember (cell i
+  // takes endmember i mod r), blurred like the patches: pure regions with mixed borders, as real
+  // scenes have. `brightness` b > 0 scales each pixel's clean spectrum by a factor uniform in
+  // [1 - b, 1 + b] (illumination and topography), drawn after the abundances and before the
+  // noise; the reference abundances stay on the simplex.
+  enum class Layout { kPatches, kRegions };
+  Layout layout = Layout::kPatches;
+  Index regions = 40;
+  double brightness = 0;
   // Endmember source. With a library: `library_names` picks by name, else random picks that
   // satisfy spectra.min_angle_deg. Without a library: the built-in generator.
   std::vector<std::string> library_names;
@@ -67,6 +77,7 @@ MatrixD GaussianKernel(Index k, double variance);
 // The steps on their own, for tests and reuse: patch abundances (r x N, row-major pixels),
 // the blur with zero padding, and rescaling each pixel to sum one.
 MatrixD PatchAbundances(Index patch, Index endmembers, double gamma, Rng& rng);
+MatrixD RegionAbundances(Index side, Index endmembers, Index regions, Rng& rng);
 MatrixD BlurAbundances(const MatrixD& abundances, Index side, const MatrixD& kernel);
 void RescaleToSumOne(MatrixD& abundances);
 
