@@ -200,6 +200,10 @@ class V5Check {
       pos += length;
       ++part;
     }
+    // matio reads flags, dimensions and name whatever the matrix's size says, and so takes
+    // whatever follows it for them.
+    if (size > 0 && pos >= size && part < 3)
+      throw Damaged(fmt::format("an array of {} bytes, too short for its flags, dimensions and name", size), at);
   }
 
  private:
