@@ -42,7 +42,13 @@ purity::Result PurityWeightedEndmembers(const MatrixF& endmembers, const MatrixF
   }
   purity::Result out;
   out.total_weight = w.colwise().sum().transpose();
-  const MatrixD sums = pixels.cast<double>() * w;
+  // Sums in double, a block of pixels at a time: no double copy of the scene.
+  constexpr Index kBlock = 4096;
+  MatrixD sums = MatrixD::Zero(pixels.rows(), r);
+  for (Index b = 0; b < n; b += kBlock) {
+    const Index m = std::min(kBlock, n - b);
+    sums.noalias() += pixels.middleCols(b, m).cast<double>() * w.middleRows(b, m);
+  }
   out.endmembers = endmembers;
   for (Index k = 0; k < r; ++k)
     if (out.total_weight(k) > 0) out.endmembers.col(k) = (sums.col(k) / out.total_weight(k)).cast<float>();
