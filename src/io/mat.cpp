@@ -221,8 +221,8 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
   // loop over them.
   if (layout->bands == 0 || layout->rows == 0 || layout->cols == 0)
     throw InputError(file, layout->var,
-                     fmt::format("the image is empty: {} bands x {} pixels ({} x {})", layout->bands,
-                                 layout->rows * layout->cols, layout->rows, layout->cols));
+                     fmt::format("the image is empty: {} bands x {} x {} pixels", layout->bands, layout->rows,
+                                 layout->cols));
   bool integer_valued = false;
   {
     auto var = mr.Read(layout->var);

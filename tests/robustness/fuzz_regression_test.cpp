@@ -263,12 +263,26 @@ TEST(FuzzRegressionMat, EmptyCubeWithHugeDimensionsIsRefusedAtOnce) {
       if (entry == 0) io::ReadMatScene(path);
       if (entry == 1) io::ReadScene(path);
     });
-    EXPECT_TRUE(Has(msg, path.string() + ": V: the image is empty: 1936028783 bands x 0 pixels")) << msg;
+    EXPECT_TRUE(Has(msg, path.string() + ": V: the image is empty: 1936028783 bands x 0 x 1845493762 pixels")) << msg;
   }
   EXPECT_FALSE(InputErrorMessage([&] { io::ReadMatGroundTruth(path); }).empty());
   const auto r = RunCli("info " + Quote(path));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "the image is empty")) << r.output;
+}
+
+// UBSan: the message for an empty image multiplied rows by columns, 2.2e9 x 4.3e9 here.
+TEST(FuzzRegressionMat, EmptyImageWithHugeSidesIsDescribedWithoutOverflow) {
+  ScratchDir dir;
+  const fs::path path = dir / "sides.mat";
+  Spit(path, Base64(
+      "TUFUTEFCIDUuMCBNQVQtZmlsZSwgUGxhXGZvcm06IHg4Nl82NC1wYy1saW5udWcteHUsIENyZWF0ZWQgYnk6IGxpYm1hdGlvIHYx"
+      "LjUuMjMgb24gV2VkIERlYyAgMiAxOTo0OTo0MyAyMDI2CgAgICAgICAgICAgICAgIAABSU0OAAAAUAAAAAYAAAAIAAAACQAAAAAA"
+      "AAAFAAAADAAAAHD2oYX9f/n/AAAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE0AQQ=="));
+  const std::string msg = InputErrorMessage([&] { io::ReadMatScene(path); });
+  EXPECT_TRUE(Has(msg, "the image is empty: 0 bands x 2241984112 x 4294541309 pixels")) << msg;
+  const auto r = RunCli("info " + Quote(path));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Mat, FuzzRegression, ::testing::ValuesIn(kFound),
