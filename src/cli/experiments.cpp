@@ -43,7 +43,7 @@ std::vector<Variant> SupervisedVariants() {
 
 std::vector<Variant> BlindVariants() {
   return {V("vca-fcls", "vca-fcls", false, true), V("spatial-nfindr", "spatial-nfindr", false),
-          V("l1-nmf", "l1-nmf", false), V("nmf-sae", "nmf-sae", false),
+          V("spatial-purity", "spatial-purity", false), V("l1-nmf", "l1-nmf", false), V("nmf-sae", "nmf-sae", false),
           V("mnn-bu1", "mnn-bu1", false),          V("mnn-bu2", "mnn-bu2", false), V("bunet1", "bunet1", false),
           V("bunet2", "bunet2", false, true)};
 }
