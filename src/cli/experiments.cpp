@@ -289,7 +289,7 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
     Experiment e;
     e.name = "blind-regions";
     e.title = "Blind starts on scenes with pure regions";
-    e.reproduces = "not in the papers: the development scenes of spatial-purity";
+    e.reproduces = "not in the papers";
     e.settings = "Synthetic 100 x 100 scenes: 40 Voronoi cells, each pure in one of 5 endmembers (cell i takes "
                  "endmember i mod 5), blurred with the papers' 11 x 11 Gaussian (variance 2), every pixel's "
                  "brightness scaled by U[0.8, 1.2], white noise at each SNR (unmix synth --layout regions "
