@@ -160,6 +160,10 @@ class V5Check {
       // bytes are taken for the name's tag (a 4 GB name length from a 1 kB file).
       if (part == 1 && type != 5 /* miINT32 */)
         throw Damaged(fmt::format("dimensions stored as type {} (expected 5, miINT32)", type), at + pos);
+      // matio reads nbytes / 4 dimensions and skips to the 8-byte boundary only after an odd
+      // count, so any other size leaves it reading the name from the wrong place.
+      if (part == 1 && (nbytes % 4 != 0 || nbytes < 8))
+        throw Damaged(fmt::format("dimensions of {} bytes (expected a multiple of 4, at least 8)", nbytes), at + pos);
       if (part == 1) {
         for (std::uint64_t k = 0; k < nbytes / 4 && 4 * k + 4 <= body_available; ++k)
           if (__builtin_mul_overflow(numel, static_cast<std::uint64_t>(Load32(body + 4 * k, swap_)), &numel))

@@ -34,7 +34,7 @@ TEST(BadShapes, ZeroBandsAreRefused) {
   }
   r = RunOn("--method vca-fcls -r 2", dir / "none.mat", dir / "o2");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_TRUE(Has(r.output, "none.mat: Y: the image is empty: 0 bands x 16 pixels")) << r.output;
+  EXPECT_TRUE(Has(r.output, "none.mat: Y: the image is empty: 0 bands x 4 x 4 pixels")) << r.output;
   // Every band marked bad in the ENVI bad-band list.
   e.bands = 6;
   e.extra = "bbl = {0, 0, 0, 0, 0, 0}\n";
@@ -60,7 +60,7 @@ TEST(BadShapes, ZeroPixelsAreRefused) {
   }
   r = RunOn("--method vca-fcls -r 2", dir / "cube.mat", dir / "o2");
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  EXPECT_TRUE(Has(r.output, "cube.mat: cube: the image is empty: 6 bands x 0 pixels")) << r.output;
+  EXPECT_TRUE(Has(r.output, "cube.mat: cube: the image is empty: 6 bands x 0 x 5 pixels")) << r.output;
   // Pixels that exist but are all NaN: nothing to unmix.
   e.rows = 4;
   WriteFloatEnvi(dir / "nan", e, std::vector<float>(4 * 4 * 6, std::numeric_limits<float>::quiet_NaN()));
