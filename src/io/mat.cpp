@@ -182,6 +182,14 @@ MatrixF VarToMatrix(const matvar_t& v, const std::string& file, PixelLayout layo
   MatrixF out;
   VisitNumeric(v, file, [&](const auto* d, size_t n) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(d)>>;
+    // The layout comes from the variable's header as first listed; a damaged file can read back
+    // with other dimensions, and the copy must not run past the data it got.
+    Index expected = 0;
+    if (__builtin_mul_overflow(bands, rows, &expected) || __builtin_mul_overflow(expected, cols, &expected) ||
+        static_cast<size_t>(expected) != n)
+      throw InputError(file, v.name ? v.name : "",
+                       fmt::format("holds {} values where its dimensions said {} x {} x {}: the file is damaged", n,
+                                   bands, rows, cols));
     if (integer_valued) {
       bool whole = true;
       if constexpr (std::is_floating_point_v<T>) {

@@ -482,6 +482,17 @@ MatReader::MatReader(const fs::path& path) : lock_(MatMutex()), file_(path.strin
     mat_ = nullptr;
     throw InputError(file_, "", "the file holds no variables (it is empty, truncated or damaged)" + log);
   }
+  // Variables are read back by name, so two of one name would read the first for both.
+  for (size_t i = 0; i < vars_.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (vars_[i].name == vars_[j].name) {
+        Mat_Close(mat_);
+        mat_ = nullptr;
+        throw InputError(file_, vars_[i].name,
+                         vars_[i].name.empty()
+                             ? fmt::format("variables #{} and #{} both have no name (damaged file?)", j + 1, i + 1)
+                             : fmt::format("variables #{} and #{} have the same name (damaged file?)", j + 1, i + 1));
+      }
 }
 
 MatReader::~MatReader() {
