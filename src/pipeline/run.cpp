@@ -10,6 +10,7 @@
 #include "unmix/blind/l1_nmf.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/endmember/nfindr.hpp"
+#include "unmix/endmember/purity_mean.hpp"
 #include "unmix/endmember/vca.hpp"
 #include "pipeline/internal.hpp"
 
@@ -69,8 +70,9 @@ bool RunOptions::IsValid(std::string* why) const {
       init != "spatial-purity" && init != "best")
     return fail(fmt::format(
         "init must be 'auto', 'gt', 'vca', 'nfindr', 'spatial-nfindr', 'spatial-purity' or 'best' (got '{}')", init));
-  if (!(purity_exponent > 0) || !std::isfinite(purity_exponent))
-    return fail(fmt::format("purity exponent must be a finite number > 0 (got {})", purity_exponent));
+  purity::Options po;
+  po.exponent = purity_exponent;
+  if (std::string w; !po.IsValid(&w)) return fail(w);
   if (!(loss.mse >= 0 && loss.aad >= 0 && loss.aid >= 0)) return fail("loss weights must be >= 0");
   if (patience < 0) return fail("patience must be >= 0");
   if (mu && !(*mu > 0)) return fail(fmt::format("mu must be > 0 (got {})", *mu));
