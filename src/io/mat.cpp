@@ -242,9 +242,6 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
   }
   const Index p = scene.bands(), n = scene.pixels();
   info.file_bands = p;
-  if (p == 0 || n == 0)
-    throw InputError(file, layout->var,
-                     fmt::format("the image is empty: {} bands x {} pixels ({} x {})", p, n, scene.rows, scene.cols));
 
   if (const auto* mv = mr.FindI("maxValue"); mv && IsNumericInfo(*mv)) {
     const double max_value = ScalarOf(*mr.Read(mv->name), file);
