@@ -1,42 +1,55 @@
-# The two quick-start commands. Everything else goes through CMake presets.
+# The two quick-start commands, and the CI stages. Everything else goes through CMake presets.
+# Each stage prints its wall time (scripts/timed.sh); docs/development.md has the budget.
 JOBS ?= $(shell nproc)
 BUILD := build/release
 UNMIX := $(BUILD)/unmix
+TIMED := scripts/timed.sh
 
-.PHONY: setup build demo test bench asan clean
+.PHONY: setup configure build cli demo test bench asan asan-build asan-test fuzz clean
 
 setup:
-	@scripts/setup.sh $(SETUP_GROUPS)
+	@$(TIMED) setup scripts/setup.sh $(SETUP_GROUPS)
 
-build: setup
-	cmake --preset release
-	cmake --build --preset release -j $(JOBS)
+configure: setup
+	@$(TIMED) configure-release cmake --preset release
 
-demo: build
+# The library and the command-line tool only: what the demo runs.
+cli: configure
+	@$(TIMED) build-cli cmake --build --preset release -j $(JOBS) --target unmix_cli
+
+# Everything: library, tool, tests, benchmarks.
+build: configure
+	@$(TIMED) build-release cmake --build --preset release -j $(JOBS)
+
+demo: cli
 	$(UNMIX) demo --out runs/demo
 
 # The tests also open generated reports in headless Chromium: install the browser group for them.
 test: SETUP_GROUPS += browser
 test: build
-	ctest --preset release -j $(JOBS)
+	@$(TIMED) test-release ctest --preset release -j $(JOBS)
 
 # Kernel benchmarks (Google Benchmark), then the end-to-end jobs against the floor (docs/speed.md).
 bench: build
 	$(BUILD)/unmix_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 	$(UNMIX) bench
 
-asan: setup
-	cmake --preset asan
-	cmake --build --preset asan -j $(JOBS)
-	ctest --preset asan -j $(JOBS)
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (-O1, line tables).
+asan: asan-test
+
+asan-build: setup
+	@$(TIMED) configure-asan cmake --preset asan
+	@$(TIMED) build-asan cmake --build --preset asan -j $(JOBS)
+
+asan-test: asan-build
+	@$(TIMED) test-asan ctest --preset asan -j $(JOBS)
 
 # libFuzzer targets for the .mat, ENVI-header and model-file readers (docs/robustness.md):
 # FUZZ_SECONDS per target, clang from `scripts/setup.sh fuzz`.
 FUZZ_SECONDS ?= 60
-.PHONY: fuzz
 fuzz: SETUP_GROUPS += fuzz
 fuzz: setup
-	fuzz/run.sh $(FUZZ_SECONDS)
+	@$(TIMED) fuzz fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -22,7 +22,7 @@ namespace {
 using unmix::Index;
 using unmix::MatrixF;
 
-constexpr Index kBands = 198;  // Jasper Ridge
+using unmix::testing::kJasperBands;
 
 struct BenchScene {
   MatrixF endmembers, pixels;
@@ -33,7 +33,7 @@ const BenchScene& Scene(Index n, Index r) {
   static std::map<std::pair<Index, Index>, BenchScene> cache;
   auto it = cache.find({n, r});
   if (it == cache.end()) {
-    const auto s = unmix::testing::MakeScene(kBands, r, n, 30.0, 2024);
+    const auto s = unmix::testing::MakeScene(kJasperBands, r, n, 30.0, 2024);
     it = cache
              .emplace(std::make_pair(n, r),
                       BenchScene{s.endmembers.cast<float>(), s.pixels.cast<float>()})

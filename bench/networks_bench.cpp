@@ -28,7 +28,7 @@ using unmix::MatrixF;
 namespace nets = unmix::nets;
 namespace flops = unmix::nets::flops;
 
-constexpr Index kBands = 198;  // Jasper Ridge
+using unmix::testing::kJasperBands;
 constexpr Index kR = 4;
 
 struct Pixels {
@@ -40,7 +40,7 @@ const Pixels& Data(Index n) {
   static std::map<Index, Pixels> cache;
   auto it = cache.find(n);
   if (it == cache.end()) {
-    const auto s = unmix::testing::MakeScene(kBands, kR, n, 30.0, 2024);
+    const auto s = unmix::testing::MakeScene(kJasperBands, kR, n, 30.0, 2024);
     it = cache.emplace(n, Pixels{s.endmembers, s.pixels.cast<float>(), s.abundances.cast<float>()}).first;
   }
   return it->second;
@@ -49,7 +49,7 @@ const Pixels& Data(Index n) {
 void Counters(benchmark::State& state, double flop_per_iteration, double pixels_per_iteration) {
   const double it = static_cast<double>(state.iterations());
   state.counters["GFLOP/s"] = benchmark::Counter(flop_per_iteration * it * 1e-9, benchmark::Counter::kIsRate);
-  state.counters["GB/s"] = benchmark::Counter(pixels_per_iteration * kBands * sizeof(float) * it * 1e-9,
+  state.counters["GB/s"] = benchmark::Counter(pixels_per_iteration * kJasperBands * sizeof(float) * it * 1e-9,
                                               benchmark::Counter::kIsRate);
   state.counters["px/s"] = benchmark::Counter(pixels_per_iteration * it, benchmark::Counter::kIsRate);
 }
@@ -83,7 +83,7 @@ void BM_NetAdmmForward(benchmark::State& state) {
   const MatrixF y = Data(b).pixels;
   nets::AdmmEncoder<float>::Workspace ws;
   for (auto _ : state) benchmark::DoNotOptimize(enc.Forward(y, ws).data());
-  Counters(state, flops::AdmmForward(kBands, kR, enc.updates(), enc.sets(), b), b);
+  Counters(state, flops::AdmmForward(kJasperBands, kR, enc.updates(), enc.sets(), b), b);
 }
 BENCHMARK(BM_NetAdmmForward)->ArgName("batch")->Arg(16)->Arg(64)->Arg(256)->Arg(1024);
 
@@ -99,7 +99,7 @@ void BM_NetAdmmBackward(benchmark::State& state) {
     enc.Backward(y, ws, dout);
     benchmark::DoNotOptimize(enc.grads().wt.data());
   }
-  Counters(state, flops::AdmmBackward(kBands, kR, enc.updates(), enc.sets(), b), b);
+  Counters(state, flops::AdmmBackward(kJasperBands, kR, enc.updates(), enc.sets(), b), b);
 }
 BENCHMARK(BM_NetAdmmBackward)->ArgName("batch")->Arg(16)->Arg(64)->Arg(256)->Arg(1024);
 
@@ -110,7 +110,7 @@ void BM_NetMnnForward(benchmark::State& state) {
   const MatrixF y = Data(b).pixels;
   nets::MnnEncoder<float>::Workspace ws;
   for (auto _ : state) benchmark::DoNotOptimize(enc.Forward(y, ws).data());
-  Counters(state, flops::MnnForward(kBands, kR, enc.layers(), enc.sets(), b), b);
+  Counters(state, flops::MnnForward(kJasperBands, kR, enc.layers(), enc.sets(), b), b);
 }
 BENCHMARK(BM_NetMnnForward)->ArgName("batch")->Arg(16)->Arg(64)->Arg(256)->Arg(1024);
 
@@ -126,7 +126,7 @@ void BM_NetMnnBackward(benchmark::State& state) {
     enc.Backward(y, ws, dout);
     benchmark::DoNotOptimize(enc.grads().w.data());
   }
-  Counters(state, flops::MnnBackward(kBands, kR, enc.layers(), enc.sets(), b), b);
+  Counters(state, flops::MnnBackward(kJasperBands, kR, enc.layers(), enc.sets(), b), b);
 }
 BENCHMARK(BM_NetMnnBackward)->ArgName("batch")->Arg(16)->Arg(64)->Arg(256)->Arg(1024);
 
@@ -155,9 +155,9 @@ void BM_NetBUNet2Step(benchmark::State& state) {
   const Index b = state.range(0);
   const auto& d = Data(b);
   auto enc = AdmmEncoder();
-  const double f = flops::AdmmForward(kBands, kR, enc.updates(), enc.sets(), b) +
-                   flops::AdmmBackward(kBands, kR, enc.updates(), enc.sets(), b) +
-                   flops::DecoderForwardBackward(kBands, kR, b);
+  const double f = flops::AdmmForward(kJasperBands, kR, enc.updates(), enc.sets(), b) +
+                   flops::AdmmBackward(kJasperBands, kR, enc.updates(), enc.sets(), b) +
+                   flops::DecoderForwardBackward(kJasperBands, kR, b);
   nets::AdmmBUNet<float> net(std::move(enc), d.endmembers.cast<float>(), d.pixels, 1e-6, 1.0);
   TrainingStep(state, net, b, f);
 }
@@ -167,8 +167,8 @@ void BM_NetAENet2Step(benchmark::State& state) {
   const Index b = state.range(0);
   const auto& d = Data(b);
   auto enc = AdmmEncoder();
-  const double f = flops::AdmmForward(kBands, kR, enc.updates(), enc.sets(), b) +
-                   flops::AdmmBackward(kBands, kR, enc.updates(), enc.sets(), b) + flops::SupervisedLoss(kR, b);
+  const double f = flops::AdmmForward(kJasperBands, kR, enc.updates(), enc.sets(), b) +
+                   flops::AdmmBackward(kJasperBands, kR, enc.updates(), enc.sets(), b) + flops::SupervisedLoss(kR, b);
   nets::AdmmAENet<float> net(std::move(enc), d.pixels, d.abundances);
   TrainingStep(state, net, b, f);
 }
@@ -178,9 +178,9 @@ void BM_NetMnnBU2Step(benchmark::State& state) {
   const Index b = state.range(0);
   const auto& d = Data(b);
   auto enc = MnnEncoder();
-  const double f = flops::MnnForward(kBands, kR, enc.layers(), enc.sets(), b) +
-                   flops::MnnBackward(kBands, kR, enc.layers(), enc.sets(), b) +
-                   flops::DecoderForwardBackward(kBands, kR, b);
+  const double f = flops::MnnForward(kJasperBands, kR, enc.layers(), enc.sets(), b) +
+                   flops::MnnBackward(kJasperBands, kR, enc.layers(), enc.sets(), b) +
+                   flops::DecoderForwardBackward(kJasperBands, kR, b);
   nets::MnnBUNet<float> net(std::move(enc), d.endmembers.cast<float>(), d.pixels);
   TrainingStep(state, net, b, f);
 }
@@ -204,7 +204,7 @@ void BM_NetNmfSaeStep(benchmark::State& state) {
     adam.Step();
   }
   Counters(state,
-           flops::NmfSaeStep(kBands, kR, static_cast<double>(n), 2) +
+           flops::NmfSaeStep(kJasperBands, kR, static_cast<double>(n), 2) +
                flops::AdamStep(static_cast<double>(unmix::train::CountParameters(params))),
            static_cast<double>(n));
 }
@@ -216,7 +216,7 @@ void BM_NetAdmmInference(benchmark::State& state) {
   const auto& d = Data(n);
   auto enc = AdmmEncoder();
   for (auto _ : state) benchmark::DoNotOptimize(nets::ApplyEncoder(enc, d.pixels).data());
-  Counters(state, flops::AdmmForward(kBands, kR, enc.updates(), enc.sets(), static_cast<double>(n)),
+  Counters(state, flops::AdmmForward(kJasperBands, kR, enc.updates(), enc.sets(), static_cast<double>(n)),
            static_cast<double>(n));
 }
 BENCHMARK(BM_NetAdmmInference)->ArgName("N")->Arg(10000)->Arg(200000)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -16,8 +16,10 @@ targets=("$@")
 jobs=${JOBS:-$(nproc)}
 build=build/fuzz
 
-cmake -S fuzz -B "$build" -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+t0=$(date +%s)
+cmake -S fuzz -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build "$build" -j "$jobs" >/dev/null
+echo "fuzz: targets built in $(($(date +%s) - t0)) s"
 
 seeder=${UNMIX_SEEDER:-build/release/tests/test_robustness}
 if [ ! -x "$seeder" ]; then
@@ -35,24 +37,40 @@ mkdir -p "$build/artifacts"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:max_allocation_size_mb=1024}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-status=0
-for t in "${targets[@]}"; do
-  corpus="$build/corpus/$t"
+# The targets run side by side, as many at a time as there are jobs (each is one process).
+run_target() {
+  local t=$1 corpus="$build/corpus/$1" log="$build/$1.log" scratch="$build/tmp-$1"
   mkdir -p "$corpus"
-  log="$build/$t.log"
-  scratch="$build/tmp"
   rm -rf "$scratch"
   mkdir -p "$scratch"
-  set +e
+  rm -f "$build/$t.rc"
+  local rc=0
   TMPDIR="$PWD/$scratch" "$build/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -timeout=30 \
     -rss_limit_mb=2048 -malloc_limit_mb=1048576 -artifact_prefix="$build/artifacts/$t-" \
-    "$corpus" "$build/seeds/$t" >"$log" 2>&1
-  rc=$?
-  set -e
+    "$corpus" "$build/seeds/$t" >"$log" 2>&1 || rc=$?
   rm -rf "$scratch"
+  echo $rc >"$build/$t.rc"
+}
+t0=$(date +%s)
+running=0
+for t in "${targets[@]}"; do
+  if [ $running -ge "$jobs" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  run_target "$t" &
+  running=$((running + 1))
+done
+wait || true
+echo "fuzz: ${#targets[@]} targets run in $(($(date +%s) - t0)) s, $jobs at a time"
+
+status=0
+for t in "${targets[@]}"; do
+  log="$build/$t.log"
+  rc=$(cat "$build/$t.rc" 2>/dev/null || echo 1)
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  size=$(find "$corpus" -type f | wc -l)
-  if [ $rc -eq 0 ]; then
+  size=$(find "$build/corpus/$t" -type f | wc -l)
+  if [ "$rc" -eq 0 ]; then
     echo "fuzz $t: ${runs:-0} executions in ${seconds} s, corpus $size inputs, no crash"
   else
     status=1

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake ninja-build ccache pkg-config git
   libeigen3-dev libgdal-dev gdal-bin libmatio-dev libcli11-dev nlohmann-json3-dev
   libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   librsvg2-dev fonts-dejavu-core

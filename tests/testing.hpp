@@ -5,9 +5,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace unmix::testing {
+
+// The built `unmix` binary and the source tree (tests/CMakeLists.txt generates both).
+const char* CliPath();
+const char* SourceDir();
 
 // A fresh directory under the system temp dir, removed when the object dies.
 class ScratchDir {
@@ -33,6 +39,23 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
+inline bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// How often `what` occurs in `s` (overlapping occurrences count).
+inline size_t CountOf(const std::string& s, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+  return n;
+}
+
+// The whole file as bytes; empty when it cannot be read.
+inline std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 struct CommandResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr, interleaved
@@ -40,7 +63,7 @@ struct CommandResult {
 
 // Runs the built `unmix` binary with `args` (a shell-quoted string) and captures its output.
 inline CommandResult RunCli(const std::string& args) {
-  const std::string cmd = std::string("'") + UNMIX_CLI_PATH + "' " + args + " 2>&1";
+  const std::string cmd = std::string("'") + CliPath() + "' " + args + " 2>&1";
   CommandResult r;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return r;
@@ -55,7 +78,7 @@ inline CommandResult RunCli(const std::string& args) {
 // ../shared/data beside the source tree, or empty when absent (tests then skip visibly).
 inline std::filesystem::path SharedDataDir() {
   if (const char* env = std::getenv("UNMIX_SHARED_DATA")) return env;
-  const auto p = std::filesystem::path(UNMIX_SOURCE_DIR).parent_path() / "shared" / "data";
+  const auto p = std::filesystem::path(SourceDir()).parent_path() / "shared" / "data";
   return std::filesystem::exists(p) ? p : std::filesystem::path();
 }
 

@@ -101,6 +101,7 @@ struct SyntheticScene {
 };
 
 inline constexpr double kNoiseFree = std::numeric_limits<double>::infinity();
+inline constexpr Index kJasperBands = 198;  // Jasper Ridge's band count, the benchmarks' scene size
 
 inline SyntheticScene MakeScene(Index p, Index r, Index n, double snr_db, std::uint64_t seed,
                                 double alpha = 1.0, double min_angle_deg = 5.0) {

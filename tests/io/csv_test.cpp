@@ -18,9 +18,7 @@ namespace {
 using testing::InputErrorMessage;
 using testing::ScratchDir;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using ::unmix::testing::Contains;
 
 Endmembers Sample() {
   Endmembers e;

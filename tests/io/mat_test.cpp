@@ -27,9 +27,7 @@ using testing::InputErrorMessage;
 using testing::MatBuilder;
 using testing::ScratchDir;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using ::unmix::testing::Contains;
 
 // Reads a numeric variable straight through matio (independent of unmix's reader).
 std::vector<double> RawVariable(const fs::path& path, const char* name,

@@ -31,9 +31,7 @@ using testing::CodedValue;
 using testing::InputErrorMessage;
 using testing::ScratchDir;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using ::unmix::testing::Contains;
 
 struct GdalClose {
   void operator()(GDALDataset* d) const { GDALClose(d); }

@@ -23,9 +23,7 @@ using testing::CodedValue;
 using testing::InputErrorMessage;
 using testing::ScratchDir;
 
-bool Contains(const std::string& s, const std::string& part) {
-  return s.find(part) != std::string::npos;
-}
+using ::unmix::testing::Contains;
 
 Scene WavelengthScene() {
   Scene s = CodedScene(3, 5, 6);

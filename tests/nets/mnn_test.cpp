@@ -17,12 +17,12 @@
 namespace unmix::nets {
 namespace {
 
-struct Problem {
+struct MnnProblem {
   MatrixD a, y, x;
 };
 
-Problem MakeProblem(Index p, Index r, Index n, Rng& rng, double noise = 0.01) {
-  Problem s;
+MnnProblem MakeMnnProblem(Index p, Index r, Index n, Rng& rng, double noise = 0.01) {
+  MnnProblem s;
   s.a = RandomPositive(p, r, rng);
   s.x = RandomSimplex(r, n, rng);
   s.y = s.a * s.x;
@@ -72,7 +72,7 @@ TEST_P(MnnGradient, AENetCompositeLossMatchesFiniteDifferences) {
   const auto o = Options(tied, layers, threshold);
   for (int tries = 0;; ++tries) {
     ASSERT_LT(tries, 200) << "could not find a point away from the relu kinks";
-    const Problem s = MakeProblem(7, 3, 6, rng);
+    const MnnProblem s = MakeMnnProblem(7, 3, 6, rng);
     auto enc = MakeMnnEncoder<double>(o, s.a);
     Perturb(enc, rng, 0.3);
     if (!AwayFromKinks(enc, s.y, 1e-2)) continue;
@@ -92,7 +92,7 @@ TEST_P(MnnGradient, BUNetReconstructionLossMatchesFiniteDifferences) {
   const auto o = Options(tied, layers, threshold);
   for (int tries = 0;; ++tries) {
     ASSERT_LT(tries, 200) << "could not find a point away from the relu kinks";
-    const Problem s = MakeProblem(7, 3, 6, rng);
+    const MnnProblem s = MakeMnnProblem(7, 3, 6, rng);
     auto enc = MakeMnnEncoder<double>(o, s.a);
     Perturb(enc, rng, 0.3);
     if (!AwayFromKinks(enc, s.y, 1e-2)) continue;
@@ -121,7 +121,7 @@ TEST(MnnEncoder, UntrainedEqualsIstaIterations) {
   // A plain transcription of ISTA for min 0.5 |y - A x|^2 + lambda |x|_1, x >= 0, from x = 0,
   // against the encoder's forward pass.
   Rng rng(5);
-  const Problem s = MakeProblem(20, 4, 30, rng);
+  const MnnProblem s = MakeMnnProblem(20, 4, 30, rng);
   const double lambda = 0.05;
   const MatrixD g = s.a.transpose() * s.a;
   const double t = 1.0 / Eigen::SelfAdjointEigenSolver<MatrixD>(g).eigenvalues().maxCoeff();
@@ -155,7 +155,7 @@ TEST(MnnEncoder, ParameterCountsFollowTheComparison) {
 TEST(MnnEncoder, UntiedFirstFeedbackMatrixIsUnused) {
   // x_0 = 0, so B_1 never reaches the output: its gradient is exactly zero.
   Rng rng(8);
-  const Problem s = MakeProblem(9, 3, 12, rng);
+  const MnnProblem s = MakeMnnProblem(9, 3, 12, rng);
   MnnNetOptions o;
   o.layers = 3;
   auto enc = MakeMnnEncoder<double>(o, s.a);
@@ -172,7 +172,7 @@ TEST(MnnEncoder, UntiedFirstFeedbackMatrixIsUnused) {
 
 TEST(MnnEncoder, ApplyInBlocksMatchesOneForwardPass) {
   Rng rng(9);
-  const Problem s = MakeProblem(15, 4, 37, rng);
+  const MnnProblem s = MakeMnnProblem(15, 4, 37, rng);
   MnnNetOptions o;
   o.layers = 3;
   auto enc = MakeMnnEncoder<double>(o, s.a);
@@ -187,7 +187,7 @@ TEST(MnnEncoder, ApplyInBlocksMatchesOneForwardPass) {
 
 TEST(MnnBUNet, DecoderIsProjectedIntoItsBounds) {
   Rng rng(10);
-  const Problem s = MakeProblem(6, 2, 10, rng);
+  const MnnProblem s = MakeMnnProblem(6, 2, 10, rng);
   auto enc = MakeMnnEncoder<double>(MnnNetOptions{}, s.a);
   MatrixD dec = s.a;
   dec(0, 0) = -0.5;
@@ -222,7 +222,7 @@ TEST(MnnNetOptions, RejectsInvalidSettings) {
 
 TEST(MnnAENet, ShortTrainingLowersTheLoss) {
   Rng rng(11);
-  const Problem s = MakeProblem(30, 4, 400, rng, 0.02);
+  const MnnProblem s = MakeMnnProblem(30, 4, 400, rng, 0.02);
   MnnNetOptions o;
   o.tied = false;
   // Start from perturbed endmembers so training has something to correct.

@@ -21,12 +21,12 @@ namespace {
 
 // A noisy mixture X = A S + noise and a start (A0, S0) away from the truth, standing in for
 // VCA + FCLS: A0 perturbed multiplicatively, S0 a different point of the simplex.
-struct Problem {
+struct NmfProblem {
   MatrixD a, s, x, a0, s0;
 };
 
-Problem MakeProblem(Index p, Index r, Index n, Rng& rng, double noise, double start_error) {
-  Problem q;
+NmfProblem MakeNmfProblem(Index p, Index r, Index n, Rng& rng, double noise, double start_error) {
+  NmfProblem q;
   q.a = RandomPositive(p, r, rng);
   q.s = RandomSimplex(r, n, rng);
   q.x = q.a * q.s;
@@ -79,7 +79,7 @@ TEST_P(NmfSaeGradient, ReconstructionLossMatchesFiniteDifferences) {
   o.lambda = 0.5;  // thresholds large enough that some abundances are cut off
   for (int tries = 0;; ++tries) {
     ASSERT_LT(tries, 200) << "could not find a point away from the relu kinks";
-    Problem s = MakeProblem(6, 3, 5, rng, 0.05, 0.6);
+    NmfProblem s = MakeNmfProblem(6, 3, 5, rng, 0.05, 0.6);
     // A few small initial endmember entries, so the decoder's relu also cuts some off.
     s.a0(0, 0) = 0.02;
     s.a0(3, 2) = 0.02;
@@ -120,7 +120,7 @@ MatrixD PlainEncoder(const MatrixD& a, const MatrixD& s0, const MatrixD& x, cons
 
 TEST(NmfSae, UntrainedEqualsProximalAndProjectedGradientSteps) {
   Rng rng(21);
-  const Problem s = MakeProblem(25, 4, 60, rng, 0.01, 0.4);
+  const NmfProblem s = MakeNmfProblem(25, 4, 60, rng, 0.01, 0.4);
   const double ts = 1.0 / LargestEigenvalue(s.a0.transpose() * s.a0);
   const double ta = 1.0 / LargestEigenvalue(s.s0 * s.s0.transpose());
   for (int k : {1, 2, 3, 5}) {
@@ -146,7 +146,7 @@ TEST(NmfSae, UntrainedEqualsProximalAndProjectedGradientSteps) {
 // held at its FCLS start (no safeguard, no early exit, exact renormalisation).
 TEST(NmfSae, UntrainedEqualsTheLibraryL1NmfSteps) {
   Rng rng(22);
-  const Problem s = MakeProblem(25, 4, 60, rng, 0.01, 0.4);
+  const NmfProblem s = MakeNmfProblem(25, 4, 60, rng, 0.01, 0.4);
   const MatrixD s0 = Fcls<double>(s.a0, s.x).abundances;
   for (int k : {1, 2, 4}) {
     NmfSaeOptions o;
@@ -173,7 +173,7 @@ TEST(NmfSae, UntrainedEqualsTheLibraryL1NmfSteps) {
 
 TEST(NmfSae, ParametersAndGroups) {
   Rng rng(22);
-  const Problem s = MakeProblem(10, 3, 40, rng, 0.01, 0.3);
+  const NmfProblem s = MakeNmfProblem(10, 3, 40, rng, 0.01, 0.3);
   NmfSae<double> net(s.a0, s.s0, s.x);
   const auto params = net.Parameters();
   ASSERT_EQ(params.size(), 3u);
@@ -189,7 +189,7 @@ TEST(NmfSae, ParametersAndGroups) {
 
 TEST(NmfSae, TrainsFullBatchOnly) {
   Rng rng(23);
-  const Problem s = MakeProblem(6, 3, 8, rng, 0.01, 0.3);
+  const NmfProblem s = MakeNmfProblem(6, 3, 8, rng, 0.01, 0.3);
   NmfSae<double> net(s.a0, s.s0, s.x);
   const std::vector<Index> zero = {0}, one = {1}, two = {0, 0}, none;
   EXPECT_NO_THROW(net.Batch(zero));
@@ -200,7 +200,7 @@ TEST(NmfSae, TrainsFullBatchOnly) {
 
 TEST(NmfSae, MeanLossIsTheSumOverPixelsAndBands) {
   Rng rng(24);
-  const Problem s = MakeProblem(7, 3, 9, rng, 0.02, 0.5);
+  const NmfProblem s = MakeNmfProblem(7, 3, 9, rng, 0.02, 0.5);
   NmfSaeOptions sum_o, mean_o;
   mean_o.mean_loss = true;
   NmfSae<double> sum(s.a0, s.s0, s.x, sum_o), mean(s.a0, s.s0, s.x, mean_o);
@@ -217,7 +217,7 @@ TEST(NmfSae, MeanLossIsTheSumOverPixelsAndBands) {
 
 TEST(NmfSae, EncodeNewPixelsWithInitialOrLearnedEndmembers) {
   Rng rng(25);
-  const Problem s = MakeProblem(12, 3, 30, rng, 0.01, 0.4);
+  const NmfProblem s = MakeNmfProblem(12, 3, 30, rng, 0.01, 0.4);
   NmfSaeOptions o;
   o.layers = 3;
   NmfSae<double> net(s.a0, s.s0, s.x, o);
@@ -256,7 +256,7 @@ TEST(NmfSae, ShortFullBatchTrainingLowersTheLoss) {
   // The paper's synthetic setting scaled down: Adam, full batch, separate encoder / decoder
   // learning rates (group 0 / group 1).
   Rng rng(26);
-  const Problem s = MakeProblem(40, 4, 300, rng, 0.02, 0.3);
+  const NmfProblem s = MakeNmfProblem(40, 4, 300, rng, 0.02, 0.3);
   NmfSae<float> net(s.a0.cast<float>(), s.s0.cast<float>(), s.x.cast<float>());
   train::TrainOptions t;
   t.epochs = 200;
@@ -271,7 +271,7 @@ TEST(NmfSae, ShortFullBatchTrainingLowersTheLoss) {
 
 TEST(NmfSae, FloatMatchesDouble) {
   Rng rng(27);
-  const Problem s = MakeProblem(20, 3, 50, rng, 0.01, 0.3);
+  const NmfProblem s = MakeNmfProblem(20, 3, 50, rng, 0.01, 0.3);
   NmfSae<double> d(s.a0, s.s0, s.x);
   NmfSae<float> f(s.a0.cast<float>(), s.s0.cast<float>(), s.x.cast<float>());
   EXPECT_LT((f.Abundances().cast<double>() - d.Abundances()).cwiseAbs().maxCoeff(), 1e-5);

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "report/report_cli.hpp"
 #include "testing.hpp"
 
 namespace unmix {
@@ -24,12 +25,9 @@ namespace fs = std::filesystem;
 using testing::RunCli;
 using testing::ScratchDir;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ::unmix::testing::ReportRunArgs;
+using ::unmix::testing::Slurp;
+using ::unmix::testing::SynthReportScene;
 
 // $UNMIX_CHROMIUM, else chromium / chromium-browser on the PATH; empty when none.
 fs::path FindChromium() {
@@ -134,20 +132,12 @@ void ExpectScreenshot(const fs::path& chromium, const ScratchDir& dir, const fs:
     fs::copy_file(shot, fs::path(keep) / name, fs::copy_options::overwrite_existing);
 }
 
-void Synth(const ScratchDir& dir) {
-  ASSERT_EQ(RunCli("synth -q --patch 5 -r 4 --snr 40 --seed 2 --out '" + (dir / "s").string() + "'").exit_code, 0);
-}
-
-std::string RunArgs(const ScratchDir& dir, const std::string& method, const std::string& out) {
-  return "run -q --method " + method + " --input '" + (dir / "s" / "scene.hdr").string() + "' --gt '" +
-         (dir / "s" / "gt.mat").string() + "' --out '" + (dir / out).string() + "' --seed 1";
-}
 
 TEST(Browser, RunReportShowsEveryMapAndPlot) {
   UNMIX_REQUIRE_CHROMIUM(chromium);
   ScratchDir dir;
-  Synth(dir);
-  const auto r = RunCli(RunArgs(dir, "bunet2", "run") + " --epochs 5");
+  SynthReportScene(dir);
+  const auto r = RunCli(ReportRunArgs(dir, "bunet2", "run") + " --epochs 5");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::vector<std::string> expected = {"scene-preview", "loss-curve"};
   for (int k = 0; k < 4; ++k)
@@ -159,9 +149,9 @@ TEST(Browser, RunReportShowsEveryMapAndPlot) {
 TEST(Browser, ComparisonShowsEveryMapAndPlot) {
   UNMIX_REQUIRE_CHROMIUM(chromium);
   ScratchDir dir;
-  Synth(dir);
-  ASSERT_EQ(RunCli(RunArgs(dir, "vca-fcls", "runs/a")).exit_code, 0);
-  ASSERT_EQ(RunCli(RunArgs(dir, "bunet2", "runs/b") + " --epochs 5").exit_code, 0);
+  SynthReportScene(dir);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "vca-fcls", "runs/a")).exit_code, 0);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "bunet2", "runs/b") + " --epochs 5").exit_code, 0);
   ASSERT_EQ(RunCli("report -q '" + (dir / "runs").string() + "'").exit_code, 0);
   std::vector<std::string> expected = {"scene-preview", "cmp-loss"};
   for (int i = 0; i < 4; ++i) {
@@ -177,8 +167,8 @@ TEST(Browser, ComparisonShowsEveryMapAndPlot) {
 TEST(Browser, DamagedImageIsReported) {
   UNMIX_REQUIRE_CHROMIUM(chromium);
   ScratchDir dir;
-  Synth(dir);
-  ASSERT_EQ(RunCli(RunArgs(dir, "vca-fcls", "run")).exit_code, 0);
+  SynthReportScene(dir);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "vca-fcls", "run")).exit_code, 0);
   std::string html = Slurp(dir / "run" / "report.html");
   const std::string key = "id=\"map-1\"";
   const size_t at = html.find("base64,", html.find(key));

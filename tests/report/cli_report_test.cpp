@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/report_cli.hpp"
 #include "testing.hpp"
 #include "unmix/report/checksum.hpp"
 
@@ -20,12 +21,9 @@ namespace fs = std::filesystem;
 using testing::RunCli;
 using testing::ScratchDir;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ::unmix::testing::ReportRunArgs;
+using ::unmix::testing::Slurp;
+using ::unmix::testing::SynthReportScene;
 
 nlohmann::json ReadJson(const fs::path& p) { return nlohmann::json::parse(Slurp(p)); }
 
@@ -43,7 +41,7 @@ void ExpectSelfContained(const std::string& html) {
 
 // Runs the CLI from `cwd`, so that relative paths land in run.json as typed.
 testing::CommandResult RunCliIn(const fs::path& cwd, const std::string& args) {
-  const std::string cmd = "cd '" + cwd.string() + "' && '" + UNMIX_CLI_PATH + "' " + args + " 2>&1";
+  const std::string cmd = "cd '" + cwd.string() + "' && '" + testing::CliPath() + "' " + args + " 2>&1";
   testing::CommandResult r;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return r;
@@ -56,20 +54,11 @@ testing::CommandResult RunCliIn(const fs::path& cwd, const std::string& args) {
 }
 
 // A 25 x 25 synthetic scene with four endmembers under dir/s.
-void Synth(const ScratchDir& dir) {
-  const auto r = RunCli("synth -q --patch 5 -r 4 --snr 40 --seed 2 --out '" + (dir / "s").string() + "'");
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-}
-
-std::string RunArgs(const ScratchDir& dir, const std::string& method, const std::string& out) {
-  return "run -q --method " + method + " --input '" + (dir / "s" / "scene.hdr").string() + "' --gt '" +
-         (dir / "s" / "gt.mat").string() + "' --out '" + (dir / out).string() + "' --seed 1";
-}
 
 TEST(RunFolder, HoldsEveryOutputAndAReport) {
   ScratchDir dir;
-  Synth(dir);
-  const auto r = RunCli(RunArgs(dir, "bunet2", "run") + " --epochs 5");
+  SynthReportScene(dir);
+  const auto r = RunCli(ReportRunArgs(dir, "bunet2", "run") + " --epochs 5");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const fs::path out = dir / "run";
   for (const char* f : {"endmembers.csv", "endmembers.mat", "result.mat", "abundances.tif", "metrics.json", "run.json",
@@ -108,8 +97,8 @@ TEST(RunFolder, HoldsEveryOutputAndAReport) {
 
 TEST(ReportCommand, RebuildsTheSameReportFromTheFolder) {
   ScratchDir dir;
-  Synth(dir);
-  ASSERT_EQ(RunCli(RunArgs(dir, "vca-fcls", "run")).exit_code, 0);
+  SynthReportScene(dir);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "vca-fcls", "run")).exit_code, 0);
   const fs::path out = dir / "run";
   const std::string original = Slurp(out / "report.html");
   fs::remove(out / "report.html");
@@ -133,7 +122,7 @@ TEST(ReportCommand, RebuildsTheSameReportFromTheFolder) {
 
 TEST(ReportCommand, FindsTheGroundTruthByItsAbsolutePathAndNotesAChange) {
   ScratchDir dir;
-  Synth(dir);
+  SynthReportScene(dir);
   // Relative paths, as a user types them, from the scratch directory.
   auto r = RunCliIn(dir.path(), "run -q --method vca-fcls --input s/scene.hdr --gt s/gt.mat --out run");
   ASSERT_EQ(r.exit_code, 0) << r.output;
@@ -165,10 +154,10 @@ TEST(ReportCommand, FindsTheGroundTruthByItsAbsolutePathAndNotesAChange) {
 
 TEST(ReportCommand, ComparesSeveralRuns) {
   ScratchDir dir;
-  Synth(dir);
-  ASSERT_EQ(RunCli(RunArgs(dir, "vca-fcls", "runs/a")).exit_code, 0);
-  ASSERT_EQ(RunCli(RunArgs(dir, "nfindr-fcls", "runs/b")).exit_code, 0);
-  ASSERT_EQ(RunCli(RunArgs(dir, "bunet1", "runs/c") + " --epochs 3").exit_code, 0);
+  SynthReportScene(dir);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "vca-fcls", "runs/a")).exit_code, 0);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "nfindr-fcls", "runs/b")).exit_code, 0);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "bunet1", "runs/c") + " --epochs 3").exit_code, 0);
 
   // Several folders need --out.
   auto r = RunCli("report '" + (dir / "runs" / "a").string() + "' '" + (dir / "runs" / "b").string() + "'");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <regex>
 
+#include "testing.hpp"
 #include "unmix/core/rng.hpp"
 #include "unmix/report/html_report.hpp"
 #include "unmix/report/image.hpp"
@@ -11,17 +12,14 @@
 namespace unmix::report {
 namespace {
 
+using ::unmix::testing::CountOf;
+
 using nlohmann::json;
 
 bool HasId(const std::string& html, const std::string& id) {
   return html.find("id=\"" + id + "\"") != std::string::npos;
 }
 
-size_t Count(const std::string& s, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-  return n;
-}
 
 // Every src= and href= points inside the file (data: URIs and #anchors) or to a relative path.
 void ExpectSelfContained(const std::string& html) {
@@ -119,9 +117,9 @@ TEST(RunReport, EveryElementPresentAndSelfContained) {
   EXPECT_TRUE(HasId(html, "map-3"));
   EXPECT_TRUE(HasId(html, "spectra-3"));
   EXPECT_FALSE(HasId(html, "ref-map-3"));
-  EXPECT_EQ(Count(html, "<img "), 1u + 4u + 3u);
-  EXPECT_EQ(Count(html, "<svg class=\"plot\""), 4u + 1u);
-  EXPECT_EQ(Count(html, "<script>"), 1u);
+  EXPECT_EQ(CountOf(html, "<img "), 1u + 4u + 3u);
+  EXPECT_EQ(CountOf(html, "<svg class=\"plot\""), 4u + 1u);
+  EXPECT_EQ(CountOf(html, "<script>"), 1u);
   // Reference order, with the matched estimate and its SAD.
   EXPECT_LT(html.find("1. Alunite"), html.find("2. Kaolinite"));
   EXPECT_NE(html.find("estimate E3 &middot; SAD 1.50"), std::string::npos);
@@ -153,7 +151,7 @@ TEST(RunReport, WithoutGroundTruthOrTraining) {
 
 TEST(RunReport, MethodNamesAreEscaped) {
   const std::string html = RenderRunReport(Sample("<script>alert(1)</script>"));
-  EXPECT_EQ(Count(html, "<script>"), 1u);
+  EXPECT_EQ(CountOf(html, "<script>"), 1u);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)"), std::string::npos);
 }
 
@@ -177,7 +175,7 @@ TEST(ComparisonReport, TablesMapsSpectraAndLoss) {
   // Two curves on the loss plot (vca-fcls trained nothing).
   const size_t loss_at = html.find("id=\"cmp-loss\"");
   const std::string loss_svg = html.substr(loss_at, html.find("</svg>", loss_at) - loss_at);
-  EXPECT_EQ(Count(loss_svg, "<path "), 2u);
+  EXPECT_EQ(CountOf(loss_svg, "<path "), 2u);
 }
 
 TEST(ComparisonReport, SameMethodTwiceUsesFolderNames) {
@@ -212,7 +210,7 @@ TEST(RunReport, MegapixelSceneGivesAFewMegabytes) {
   EXPECT_EQ(p.image.cols, 334);  // 1000 / 3, rounded up
   c.preview_png = EncodePng(p.image);
   const std::string html = RenderRunReport(c);
-  EXPECT_EQ(Count(html, "<img "), 1u + 2u * r);
+  EXPECT_EQ(CountOf(html, "<img "), 1u + 2u * r);
   RecordProperty("report_bytes", static_cast<int>(html.size()));
   std::printf("1000 x 1000 noise scene, r = 6 with reference: report.html %.2f MB\n", html.size() / 1e6);
   EXPECT_LT(html.size(), 4'000'000u);

@@ -6,10 +6,13 @@
 #include <cmath>
 #include <regex>
 
+#include "testing.hpp"
 #include "unmix/report/svg.hpp"
 
 namespace unmix::report {
 namespace {
+
+using ::unmix::testing::CountOf;
 
 bool WellFormed(const std::string& xml) {
   CPLXMLNode* root = CPLParseXMLString(xml.c_str());
@@ -18,11 +21,6 @@ bool WellFormed(const std::string& xml) {
   return true;
 }
 
-size_t Count(const std::string& s, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-  return n;
-}
 
 TEST(Axes, LinearTicksAtOneTwoFiveSteps) {
   Axis a = LinearAxis(0, 0.93, 5, true);
@@ -74,10 +72,10 @@ TEST(LinePlot, SeriesLegendTitleAndEscaping) {
   EXPECT_TRUE(WellFormed(svg)) << svg;
   EXPECT_EQ(svg.rfind("<svg class=\"plot\" id=\"spectra-0\"", 0), 0u);
   EXPECT_NE(svg.find("<title id=\"spectra-0-title\">Kaolinite spectrum</title>"), std::string::npos);
-  EXPECT_EQ(Count(svg, "<path "), 2u);
+  EXPECT_EQ(CountOf(svg, "<path "), 2u);
   EXPECT_NE(svg.find("reference: a&lt;b &amp; &quot;c&quot;"), std::string::npos);
   EXPECT_NE(svg.find("SAD 2.5\xc2\xb0"), std::string::npos);
-  EXPECT_EQ(Count(svg, "stroke-dasharray"), 2u);  // the dashed line and its legend swatch
+  EXPECT_EQ(CountOf(svg, "stroke-dasharray"), 2u);  // the dashed line and its legend swatch
   EXPECT_EQ(svg.find("http"), std::string::npos);  // no namespace URL, nothing to fetch
 }
 
@@ -92,7 +90,7 @@ TEST(LinePlot, GapsAndLogAxisDropPoints) {
   const std::regex d("<path d=\"([^\"]*)\"");
   std::smatch m;
   ASSERT_TRUE(std::regex_search(svg, m, d));
-  EXPECT_EQ(Count(m[1].str(), "M"), 3u) << m[1].str();
+  EXPECT_EQ(CountOf(m[1].str(), "M"), 3u) << m[1].str();
   EXPECT_NE(svg.find(">0.01<"), std::string::npos);  // a decade label
   EXPECT_NE(svg.find(">1<"), std::string::npos);
 }
@@ -109,7 +107,7 @@ TEST(ColourBar, GradientTicksAndUniqueIds) {
   EXPECT_NE(a.find("id=\"colourbar-0-g\""), std::string::npos);
   EXPECT_NE(a.find("url(#colourbar-0-g)"), std::string::npos);
   EXPECT_NE(b.find("url(#colourbar-1-g)"), std::string::npos);
-  EXPECT_EQ(Count(a, "<stop "), 17u);
+  EXPECT_EQ(CountOf(a, "<stop "), 17u);
   EXPECT_NE(a.find("stop-color=\"#440154\""), std::string::npos);
   EXPECT_NE(a.find("stop-color=\"#fde725\""), std::string::npos);
   for (const char* t : {">0<", ">0.25<", ">0.50<", ">0.75<", ">1.00<"}) EXPECT_NE(a.find(t), std::string::npos) << t;

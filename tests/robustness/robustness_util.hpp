@@ -30,13 +30,6 @@ namespace fs = std::filesystem;
 
 inline std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
-inline std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 inline void Spit(const fs::path& p, const std::string& bytes) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out << bytes;
@@ -143,7 +136,7 @@ class CliProcess {
   CliProcess(std::vector<std::string> args, const fs::path& log_dir)
       : out_(log_dir / "stdout.txt"), err_(log_dir / "stderr.txt") {
     // Everything the child needs is prepared before fork: only exec-safe calls after it.
-    std::string exe = UNMIX_CLI_PATH;
+    std::string exe = CliPath();
     std::vector<char*> argv{exe.data()};
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
