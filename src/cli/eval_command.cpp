@@ -24,7 +24,7 @@ void RunEval(const EvalArgs& a) {
   const MatchRule rule = ParseMatchRule(a.match);
   const Scene scene = LoadScene(a.scene);
   const GroundTruth gt = LoadGroundTruth(a.scene.gt, scene, a.scene);
-  const GroundTruth est = LoadGroundTruth(a.estimate, scene, a.scene);
+  const GroundTruth est = LoadGroundTruth(a.estimate, scene, a.scene, /*check_simplex=*/false);
 
   MatrixD ref_e, est_e, ref_a, est_a;
   if (gt.endmembers) ref_e = gt.endmembers->spectra.cast<double>();
