@@ -186,18 +186,20 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
   if (max_abs > 0 && (max_abs > std::ldexp(1.0, 20) || max_abs < std::ldexp(1.0, -10))) {
     const int exponent = -(std::ilogb(max_abs) + 1);
     const double f = std::ldexp(1.0, exponent);
+    // In double: the factor itself can be beyond float (2^134 for denormal data).
     Scene scaled = scene;
-    scaled.data *= static_cast<float>(f);
+    scaled.data = (scene.data.cast<double>() * f).cast<float>();
     RunOptions so = o;
     if (so.lambda) *so.lambda *= f * f;
     std::optional<GroundTruth> g;
     if (gt) {
       g = *gt;
-      if (g->endmembers) g->endmembers->spectra *= static_cast<float>(f);
+      if (g->endmembers) g->endmembers->spectra = (g->endmembers->spectra.cast<double>() * f).cast<float>();
     }
     RunResult out = RunClassical(scaled, so, g ? &*g : nullptr);
-    out.endmembers.spectra /= static_cast<float>(f);
-    if (out.init_endmembers) out.init_endmembers->spectra /= static_cast<float>(f);
+    out.endmembers.spectra = (out.endmembers.spectra.cast<double>() / f).cast<float>();
+    if (out.init_endmembers)
+      out.init_endmembers->spectra = (out.init_endmembers->spectra.cast<double>() / f).cast<float>();
     out.details["data_scale"] = {{"factor", f}, {"exponent", exponent}, {"max_abs", max_abs}};
     out.reports.push_back(fmt::format("data scaled by 2^{} for the solvers (largest value {:.3g}); endmembers in the "
                                       "scene's units",
