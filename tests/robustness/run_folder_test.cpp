@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdio>
 #include <csignal>
 #include <cstdlib>
 #include <map>
@@ -115,6 +116,7 @@ TEST(RunFolder, KilledAtEveryStepLeavesTheOldRunOrTheNewOneWhole) {
       ++saw_new;
     }
   }
+  std::printf("killed at %d steps: the old run whole after %d, the new run whole after %d\n", steps, saw_old, saw_new);
   // Every write, rename and the swap were hit: 4 data files + the ENVI header, preview, run.json
   // and report.html, each written and renamed, then the swap and the removal of the old folder.
   EXPECT_GE(steps, 18) << ::testing::PrintToString(step_names);
@@ -149,6 +151,7 @@ TEST(RunFolder, KilledAtEveryStepOfAFirstRunLeavesNoFolderOrAWholeOne) {
     if (!fs::exists(out)) ++absent;
     else EXPECT_EQ(IncompleteRun(out), "");
   }
+  std::printf("first run killed at %d steps: no folder after %d, a whole one after the others\n", steps, absent);
   EXPECT_GE(steps, 14);
   EXPECT_GE(absent, steps - 2);
   EXPECT_EQ(IncompleteRun(out), "");
@@ -197,6 +200,8 @@ TEST(RunFolder, RerunOnAFullDiskKeepsTheOldRunWhole) {
     EXPECT_TRUE(Take(out) == old_run) << "the old run changed: " << r.output;
     EXPECT_TRUE(Beside(out).empty()) << ::testing::PrintToString(Beside(out));
   }
+  std::printf("%d reruns failed on the full disk, at %zu different files; the old run was whole after each\n", failures,
+              failing.size());
   EXPECT_GE(failures, 3);
   EXPECT_GE(failing.size(), 2u) << ::testing::PrintToString(failing);
 }
@@ -290,6 +295,22 @@ TEST(RunFolder, LockFileOfADeadWriterDoesNotBlock) {
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(IncompleteRun(out), "");
   EXPECT_TRUE(Beside(out).empty()) << ::testing::PrintToString(Beside(out));
+}
+
+// Issue 16 case 4: an orphan temporary file of an older unmix inside a run folder
+// (`.result.tmp-PID-N.mat`, left by a kill during the per-file renames) goes with the old run.
+TEST(RunFolder, OrphanTemporaryFilesInsideTheFolderGoWithTheOldRun) {
+  ScratchDir dir;
+  Synth(dir / "s", "--patch 3 -r 3 --seed 1 --bands 30");
+  const fs::path out = dir / "out";
+  const std::string run = "run -q --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out);
+  ASSERT_EQ(RunCli(run).exit_code, 0);
+  Spit(out / ".result.tmp-999999-0.mat", "half a file");
+  const auto r = RunCli(run + " --seed 3");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(fs::exists(out / ".result.tmp-999999-0.mat"));
+  EXPECT_EQ(IncompleteRun(out), "");
+  EXPECT_TRUE(TempLeftovers(dir.path()).empty());
 }
 
 // `unmix report` reads only the files run.json lists, and checks their checksums.
