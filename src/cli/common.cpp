@@ -30,6 +30,19 @@ void AddSceneOptions(CLI::App& cmd, SceneArgs& a, bool input_required) {
       ->capture_default_str();
 }
 
+CLI::Validator PositiveNumberCheck() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double v = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+        if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v) || !(v > 0))
+          return fmt::format("expected a number greater than 0, got '{}'", text);
+        return {};
+      },
+      "POSITIVE");
+}
+
 void AddCommonOptions(CLI::App& cmd, CommonArgs& a, bool with_out) {
   if (with_out) cmd.add_option("-o,--out", a.out, "Output directory (created if missing)");
   cmd.add_option("--threads", a.threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));

@@ -39,6 +39,8 @@ struct CommonArgs {
 };
 
 void AddSceneOptions(CLI::App& cmd, SceneArgs& args, bool input_required = true);
+// A number > 0; the message names the value (CLI::PositiveNumber prints a 309-digit range).
+CLI::Validator PositiveNumberCheck();
 void AddCommonOptions(CLI::App& cmd, CommonArgs& args, bool with_out = true);
 // Sets the OpenMP thread count when requested; returns the count in force.
 int ApplyThreads(int threads);

@@ -101,7 +101,7 @@ void RegisterEval(CLI::App& app) {
   cmd->add_option("--method", a->method, "Method name to record in metrics.json")->capture_default_str();
   cmd->add_option("--aid-epsilon", a->aid_epsilon, "Lower clamp for abundances inside AID")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(PositiveNumberCheck());
   cmd->callback([a] { RunEval(*a); });
 }
 

@@ -97,6 +97,15 @@ TEST(SilentMisreads, OptionsAreValidatedWithTheirValue) {
   auto r = RunCli(run + " -r 3 -q --seed 18446744073709551615 --out " + Quote(dir / "max"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(JsonFile(dir / "max" / "run.json")["seed"].get<std::uint64_t>(), 18446744073709551615ull);
+  // Other positive options printed the same 309-digit range.
+  r = RunCli("eval --input " + Quote(dir / "s" / "scene.hdr") + " --gt " + Quote(dir / "s" / "gt.mat") + " --estimate " +
+             Quote(dir / "s" / "gt.mat") + " --aid-epsilon 0");
+  EXPECT_EQ(r.exit_code, 105) << r.output;
+  EXPECT_TRUE(Has(r.output, "--aid-epsilon: expected a number greater than 0, got '0'")) << r.output;
+  EXPECT_LT(r.output.size(), 200u) << r.output;
+  r = RunCli("bench --inference-pixels 0");
+  EXPECT_EQ(r.exit_code, 105) << r.output;
+  EXPECT_TRUE(Has(r.output, "--inference-pixels: expected a number greater than 0, got '0'")) << r.output;
   // --layers 100000 trained and wrote a 92 MB model that apply refused.
   const auto t0 = std::chrono::steady_clock::now();
   ExpectRefused("run --method bunet2 -r 3 --layers 100000 --input " + Quote(dir / "s" / "scene.hdr"), 2,
