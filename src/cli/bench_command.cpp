@@ -446,7 +446,7 @@ void RegisterBench(CLI::App& app) {
   cmd->add_flag("--quick", a->quick, "Tiny sizes (3 epochs, 5 NMF-SAE iterations, 20,000 inference pixels): a smoke run");
   cmd->add_option("--inference-pixels", a->inference_pixels, "Pixels of the inference job's scene")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(PositiveNumberCheck());
   cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_option("--seed", a->seed, "Random seed")->capture_default_str();
   cmd->add_flag("--json", a->json, "Print JSON on stdout instead of the table");

@@ -2,6 +2,10 @@
 
 #include <omp.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "unmix/core/atomic_file.hpp"
@@ -26,10 +30,34 @@ void AddSceneOptions(CLI::App& cmd, SceneArgs& a, bool input_required) {
       ->capture_default_str();
 }
 
+CLI::Validator PositiveNumberCheck() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double v = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+        if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(v) || !(v > 0))
+          return fmt::format("expected a number greater than 0, got '{}'", text);
+        return {};
+      },
+      "POSITIVE");
+}
+
 void AddCommonOptions(CLI::App& cmd, CommonArgs& a, bool with_out) {
   if (with_out) cmd.add_option("-o,--out", a.out, "Output directory (created if missing)");
   cmd.add_option("--threads", a.threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
-  cmd.add_option("--seed", a.seed, "Random seed");
+  // CLI11 would take "-1" and 2^64 as 2^64-1: the text is checked first.
+  cmd.add_option("--seed", a.seed, "Random seed: a whole number from 0 to 18446744073709551615")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            std::uint64_t v = 0;
+            const char* end = text.data() + text.size();
+            const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+            if (text.empty() || ec != std::errc() || ptr != end)
+              return fmt::format("expected a whole number from 0 to 18446744073709551615 (2^64-1), got '{}'", text);
+            return {};
+          },
+          "UINT64"));
   cmd.add_flag("-q,--quiet", a.quiet, "Print nothing but errors");
   cmd.add_flag("--json", a.json, "Print machine-readable JSON on stdout");
 }
@@ -56,11 +84,81 @@ io::ReadOptions ReadOptionsOf(const SceneArgs& a) {
 }
 
 Scene LoadScene(const SceneArgs& a) {
-  return io::ReadScene(a.input, ReadOptionsOf(a));
+  Scene scene = io::ReadScene(a.input, ReadOptionsOf(a));
+  WarnIfImplausibleValues(scene);
+  return scene;
 }
 
-GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& a) {
-  return io::ReadGroundTruth(path, scene, ReadOptionsOf(a));
+void WarnIfImplausibleValues(const Scene& scene) {
+  // Reflectance is about 0..1 (0..10000 as scaled integers), radiance up to some 1e4 in common
+  // units; raw counts up to 65535. Values beyond 1e7, or all below 1e-6, are none of these.
+  double max_abs = 0;
+  bool any = false;
+  const Index n = scene.pixels(), p = scene.bands();
+  for (Index k = 0; k < n; ++k) {
+    if (!scene.valid.empty() && !scene.valid[static_cast<size_t>(k)]) continue;
+    for (Index b = 0; b < p; ++b) {
+      const double v = std::abs(static_cast<double>(scene.data(b, k)));
+      if (std::isfinite(v)) max_abs = std::max(max_abs, v), any = true;
+    }
+  }
+  if (!any || (max_abs <= 1e7 && max_abs >= 1e-6) || max_abs == 0) return;
+  fmt::print(stderr,
+             "unmix: warning: {}: the largest value is {:.3g}, {} any reflectance (0-1, or 0-10000 scaled) or radiance "
+             "(up to ~1e4): check the header's data type, byte order and scale factor\n",
+             scene.source, max_abs, max_abs > 1e7 ? "far above" : "far below");
+}
+
+GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& a, bool check_simplex) {
+  GroundTruth gt = io::ReadGroundTruth(path, scene, ReadOptionsOf(a));
+  if (!check_simplex || !gt.abundances) return gt;
+  const Abundances& ab = *gt.abundances;
+  const Index n = ab.pixels(), r = ab.count();
+  double lo = 0, hi = 0, worst_sum = 1, sum_dev = 0;
+  Index lo_k = 0, hi_k = 0, lo_b = 0, hi_b = 0, counted = 0;
+  bool first = true;
+  for (Index k = 0; k < n; ++k) {
+    if (!scene.valid.empty() && !scene.valid[static_cast<size_t>(k)]) continue;
+    double sum = 0;
+    for (Index j = 0; j < r; ++j) {
+      const double v = ab.values(j, k);
+      if (!std::isfinite(v)) continue;
+      sum += v;
+      if (first || v < lo) lo = v, lo_k = k, lo_b = j;
+      if (first || v > hi) hi = v, hi_k = k, hi_b = j;
+      first = false;
+    }
+    sum_dev += std::abs(sum - 1.0);
+    ++counted;
+    if (std::abs(sum - 1.0) > std::abs(worst_sum - 1.0)) worst_sum = sum;
+  }
+  const auto where = [&](Index k, Index j) {
+    return fmt::format("abundance {} of pixel (row {}, col {})", j + 1, k / ab.cols + 1, k % ab.cols + 1);
+  };
+  constexpr double kTol = 0.02;  // rounding in files written with few decimals (sums)
+  constexpr double kValueTol = 0.05;
+  if (!first && (lo < -kValueTol || hi > 1 + kValueTol)) {
+    const bool high = hi > 1 + kValueTol;
+    throw InputError(path, "abundances",
+                     fmt::format("expected values in [0, 1] (fractions of each pixel), found {} = {:.6g}{}: this is not "
+                                 "an abundance map (an image or a scaled file given as --gt?)",
+                                 high ? where(hi_k, hi_b) : where(lo_k, lo_b), high ? hi : lo,
+                                 r > 1 ? fmt::format(" (values {:.4g} to {:.4g} over {} maps)", lo, hi, r) : ""));
+  }
+  const double mean_dev = counted > 0 ? sum_dev / static_cast<double>(counted) : 0.0;
+  if (mean_dev > 0.5)
+    throw InputError(path, "abundances",
+                     fmt::format("expected the {} maps to sum to about 1 in each pixel (fractions of it), found sums "
+                                 "{:.3g} from 1 on average (worst {:.4g}): this is not an abundance map (an image given "
+                                 "as --gt?)",
+                                 r, mean_dev, worst_sum));
+  if (mean_dev > kTol)
+    fmt::print(stderr,
+               "unmix: warning: {}: abundances: the {} maps sum to 1 in a pixel only on average within {:.3g} (worst "
+               "{:.4g}): off the simplex; scores that assume sum-to-one (AID, RMSE against sum-to-one methods) "
+               "compare unlike things\n",
+               path, r, mean_dev, worst_sum);
+  return gt;
 }
 
 void Say(const CommonArgs& a, const std::string& text) {

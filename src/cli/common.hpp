@@ -33,20 +33,29 @@ struct SceneArgs {
 struct CommonArgs {
   std::string out;
   int threads = 0;         // 0: OpenMP default
-  std::uint64_t seed = 0;
+  std::uint64_t seed = 0;  // --seed: a whole number 0 .. 2^64-1, checked as text
   bool quiet = false;
   bool json = false;
 };
 
 void AddSceneOptions(CLI::App& cmd, SceneArgs& args, bool input_required = true);
+// A number > 0; the message names the value (CLI::PositiveNumber prints a 309-digit range).
+CLI::Validator PositiveNumberCheck();
 void AddCommonOptions(CLI::App& cmd, CommonArgs& args, bool with_out = true);
 // Sets the OpenMP thread count when requested; returns the count in force.
 int ApplyThreads(int threads);
 
 io::ReadOptions ReadOptionsOf(const SceneArgs& args);
 Scene LoadScene(const SceneArgs& args);
-// Ground truth (or estimates) for `scene`, with the same band selection as the scene.
-GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& args);
+// Ground truth (or estimates) for `scene`, with the same band selection as the scene. Ground
+// truth abundances (check_simplex) must lie in [0, 1]: values outside (an image given as --gt)
+// are refused; per-pixel sums far from 1 are flagged with a warning on stderr.
+GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& args,
+                            bool check_simplex = true);
+
+// A warning on stderr (also with --quiet) when the scene's values are far outside any
+// reflectance or radiance range: usually a wrong data type, byte order or scale in the header.
+void WarnIfImplausibleValues(const Scene& scene);
 
 // Prints to stdout unless quiet.
 void Say(const CommonArgs& args, const std::string& text);

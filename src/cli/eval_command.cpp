@@ -24,7 +24,7 @@ void RunEval(const EvalArgs& a) {
   const MatchRule rule = ParseMatchRule(a.match);
   const Scene scene = LoadScene(a.scene);
   const GroundTruth gt = LoadGroundTruth(a.scene.gt, scene, a.scene);
-  const GroundTruth est = LoadGroundTruth(a.estimate, scene, a.scene);
+  const GroundTruth est = LoadGroundTruth(a.estimate, scene, a.scene, /*check_simplex=*/false);
 
   MatrixD ref_e, est_e, ref_a, est_a;
   if (gt.endmembers) ref_e = gt.endmembers->spectra.cast<double>();
@@ -101,7 +101,7 @@ void RegisterEval(CLI::App& app) {
   cmd->add_option("--method", a->method, "Method name to record in metrics.json")->capture_default_str();
   cmd->add_option("--aid-epsilon", a->aid_epsilon, "Lower clamp for abundances inside AID")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(PositiveNumberCheck());
   cmd->callback([a] { RunEval(*a); });
 }
 

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <functional>
 
@@ -32,6 +33,7 @@ struct RunArgs {
   std::vector<double> loss_weights;     // alpha_1..3
   std::string mu;                       // --mu: a number (data units) or "auto"
   bool train_only = false;              // `unmix train`: a network method is required
+  bool wait = false;                    // --wait: queue behind another process writing --out
   std::vector<std::string> argv;
 };
 
@@ -114,7 +116,8 @@ void RunRun(RunArgs& a) {
   std::string why;
   if (!o.IsValid(&why)) throw OptionError(why);
   if (a.common.out.empty()) throw OptionError("--out is required: the directory for the results");
-  EnsureWritableDirectory(a.common.out);
+  // The run folder is locked before the work starts, so a second run into it fails at once.
+  FolderLock lock(a.common.out, a.wait);
 
   const MethodInfo& info = *FindMethod(o.method);  // IsValid above refused unknown names
   if (a.train_only && !info.network)
@@ -160,7 +163,7 @@ void RunRun(RunArgs& a) {
       scored->metrics["inference_pixels_per_second"] = result.details["inference_pixels_per_second"];
     }
   }
-  const auto report = WriteRunFolder(a.common.out, scene, result, scored, record, fmt_out);
+  const auto report = WriteRunFolder(lock, scene, result, scored, record, fmt_out);
   if (result.training && result.training->diverged) {
     // Complete results, but not what was asked for: say so even with --quiet, and in the exit code.
     fmt::print(stderr, "unmix: training diverged: {}; the results hold the best weights before it (exit {})\n",
@@ -191,12 +194,23 @@ void RunRun(RunArgs& a) {
 void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("-r,--endmembers", a.endmembers,
                   "Number of endmembers (default: the ground truth's, else HySime's estimate)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            long long v = 0;
+            const char* end = text.data() + text.size();
+            const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+            if (text.empty() || ec != std::errc() || ptr != end || v < 1 || v > 65535)
+              return fmt::format("expected a whole number of endmembers from 1 to 65535, got '{}'", text);
+            return {};
+          },
+          "COUNT"));
   cmd->add_option("--lambda", a.lambda, "l1 weight: vca-sunsal, sunsal, l1-nmf, nmf-sae, mnn-*, and the ADMM networks' start");
   cmd->add_option("--iterations", a.iterations, "Iteration cap for l1-nmf");
   cmd->add_option("--match", a.match, "Matching rule for scoring: hungarian-sad, greedy-euclidean, hungarian-abundance")
       ->capture_default_str();
   cmd->add_option("--format", a.format, "Abundance raster format: gtiff or envi")->capture_default_str();
+  cmd->add_flag("--wait", a.wait,
+                "When another unmix process is writing --out, wait for it instead of failing at once");
   auto* g = "Networks";
   cmd->add_option("--layers", a.net.layers, "Unrolled layers K")->capture_default_str()->group(g);
   cmd->add_option("--epochs", a.net.epochs, "Training epochs (default 300; NMF-SAE 1000 full-batch iterations)")->group(g);

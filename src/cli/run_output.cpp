@@ -1,11 +1,14 @@
 #include "cli/run_output.hpp"
 
 #include <cctype>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
 #include "unmix/core/atomic_file.hpp"
+#include "unmix/core/error.hpp"
 #include "unmix/io/csv.hpp"
 #include "unmix/io/mat.hpp"
 #include "unmix/report/checksum.hpp"
@@ -54,6 +57,13 @@ Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, c
 }
 
 namespace fs = std::filesystem;
+
+std::string ReadText(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 // SHA-256 of the files run.json names, so a result can be traced to its exact inputs. An ENVI
 // header and its data file are both listed.
@@ -115,10 +125,56 @@ Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, Ma
   return s;
 }
 
+namespace {
+fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const RunResult& result,
+                   const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                   io::RasterFormat abundance_format);
+}  // namespace
+
+std::set<std::string> RunFolderFileNames(const fs::path& dir) {
+  std::set<std::string> names = {"endmembers.csv", "endmembers.mat", "result.mat",  "abundances.tif",
+                                 "abundances.img", "abundances.hdr", "metrics.json", "model.json",
+                                 "loss.csv",       "preview.png",    "run.json",     "report.html"};
+  try {
+    const auto run = nlohmann::json::parse(ReadText(dir / "run.json"));
+    if (run.is_object() && run.contains("outputs") && run["outputs"].is_array())
+      for (const auto& f : run["outputs"])
+        if (f.is_string() && f.get<std::string>().find('/') == std::string::npos) names.insert(f.get<std::string>());
+  } catch (const std::exception&) {
+    // No run.json, or not JSON: only the fixed names.
+  }
+  return names;
+}
+
 fs::path WriteRunFolder(const fs::path& dir, const Scene& scene, const RunResult& result,
                         const std::optional<Scored>& scored, const nlohmann::json& run_record,
                         io::RasterFormat abundance_format) {
-  EnsureWritableDirectory(dir);
+  FolderLock lock(dir, /*wait=*/false);
+  return WriteRunFolder(lock, scene, result, scored, run_record, abundance_format);
+}
+
+fs::path WriteRunFolder(FolderLock& lock, const Scene& scene, const RunResult& result,
+                        const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                        io::RasterFormat abundance_format) {
+  FolderSwap swap(lock, RunFolderFileNames(lock.target()));
+  try {
+    return WriteInto(swap, lock, scene, result, scored, run_record, abundance_format);
+  } catch (const Error& e) {
+    // Name the files by where they were going, not by the temporary folder.
+    std::string msg = e.what();
+    const std::string temp = swap.dir().string(), shown = lock.shown();
+    for (size_t at = msg.find(temp); at != std::string::npos; at = msg.find(temp, at + shown.size()))
+      msg.replace(at, temp.size(), shown);
+    throw Error(msg);
+  }
+}
+
+namespace {
+
+fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const RunResult& result,
+                   const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                   io::RasterFormat abundance_format) {
+  const fs::path dir = swap.dir();
   Endmembers e = result.endmembers;
   Abundances a = result.abundances;
   if (e.names.empty())
@@ -172,11 +228,18 @@ fs::path WriteRunFolder(const fs::path& dir, const Scene& scene, const RunResult
                        {"bands", {preview.bands[0] + 1, preview.bands[1] + 1, preview.bands[2] + 1}},
                        {"true_colour", preview.true_colour}};
   record["outputs"] = outputs;
+  // What `unmix report` and `unmix apply` may read from the folder, with the bytes they must find.
+  nlohmann::json sums = nlohmann::json::object();
+  for (const auto& name : outputs) {
+    if (name == "run.json" || name == "report.html") continue;
+    sums[name] = {{"bytes", fs::file_size(dir / name)}, {"sha256", report::Sha256OfFile(dir / name)}};
+  }
+  record["output_checksums"] = sums;
   WriteJson(dir / "run.json", record);
 
   report::RunContents c;
   c.title = result.method;
-  c.folder = dir;
+  c.folder = lock.target();
   c.run = record;
   if (scored) {
     c.metrics = scored->metrics;
@@ -199,7 +262,10 @@ fs::path WriteRunFolder(const fs::path& dir, const Scene& scene, const RunResult
   c.preview_caption = preview.caption;
   const fs::path report_path = dir / "report.html";
   WriteFileAtomic(report_path, report::RenderRunReport(c));
-  return report_path;
+  swap.Commit();
+  return lock.target() / "report.html";
 }
+
+}  // namespace
 
 }  // namespace unmix::cli

@@ -4,10 +4,12 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "unmix/core/run_folder_swap.hpp"
 #include "unmix/core/scene.hpp"
 #include "unmix/io/raster.hpp"
 #include "unmix/metrics/metrics.hpp"
@@ -30,17 +32,25 @@ struct Scored {
 // in matched order when the reference has names.
 Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, MatchRule rule);
 
-// Writes DIR/endmembers.csv, DIR/endmembers.mat, DIR/result.mat (benchmark layout),
-// DIR/abundances.{tif,img}, DIR/metrics.json (when scored), DIR/model.json and DIR/loss.csv
-// (networks), DIR/preview.png, DIR/run.json and DIR/report.html. run.json is `run_record` plus
-// the SHA-256 of the files it names as "input", "ground_truth" and "model", the wavelength
-// units, the preview's bands and the list of files written. Each file is written atomically.
-// Returns the path of report.html.
+// Writes a run folder: DIR/endmembers.csv, DIR/endmembers.mat, DIR/result.mat (benchmark
+// layout), DIR/abundances.{tif,img}, DIR/metrics.json (when scored), DIR/model.json and
+// DIR/loss.csv (networks), DIR/preview.png, DIR/run.json and DIR/report.html. run.json is
+// `run_record` plus the SHA-256 of the files it names as "input", "ground_truth" and "model",
+// the wavelength units, the preview's bands, the list of files written ("outputs") and the
+// size and SHA-256 of each but report.html ("output_checksums"). The folder is written beside
+// DIR and swapped in whole under `lock` (see core/run_folder_swap.hpp): DIR is always one
+// complete run. Returns the path of report.html.
+std::filesystem::path WriteRunFolder(FolderLock& lock, const Scene& scene, const RunResult& result,
+                                     const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                                     io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
+// The same, taking the lock of `dir` itself (failing at once if another process holds it).
 std::filesystem::path WriteRunFolder(const std::filesystem::path& dir, const Scene& scene,
                                      const RunResult& result, const std::optional<Scored>& scored,
                                      const nlohmann::json& run_record,
                                      io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
 
-
+// The names of the files a run folder may hold: every file unmix writes there, and those its
+// run.json lists as outputs.
+std::set<std::string> RunFolderFileNames(const std::filesystem::path& dir);
 
 }  // namespace unmix::cli

@@ -13,6 +13,7 @@
 
 #include "unmix/core/cancel.hpp"
 #include "unmix/core/error.hpp"
+#include "unmix/core/run_folder_swap.hpp"
 
 namespace fs = std::filesystem;
 
@@ -34,6 +35,7 @@ AtomicOutput::~AtomicOutput() {
 }
 
 fs::path AtomicOutput::Add(const fs::path& final_path) {
+  FaultPoint("write " + final_path.filename().string());
   entries_.push_back({final_path, TemporarySibling(final_path)});
   return entries_.back().temp;
 }
@@ -51,6 +53,7 @@ void AtomicOutput::Commit() {
     ::close(fd);
   }
   for (const auto& e : entries_) {
+    FaultPoint("rename " + e.final_path.filename().string() + " into place");
     std::error_code ec;
     fs::rename(e.temp, e.final_path, ec);
     if (ec)

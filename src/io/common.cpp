@@ -20,6 +20,16 @@ void RequireReadableFile(const fs::path& path) {
   const auto st = fs::status(path, ec);
   if (!fs::exists(st)) throw InputError(path.string(), "", "file not found");
   if (fs::is_directory(st)) throw InputError(path.string(), "", "is a directory, expected a file");
+  // Refused before opening: open() on a FIFO blocks until a writer appears, for ever if none does.
+  if (!fs::is_regular_file(st)) {
+    const char* kind = fs::is_fifo(st)             ? "a FIFO (named pipe)"
+                       : fs::is_socket(st)         ? "a socket"
+                       : fs::is_block_file(st)     ? "a block device"
+                       : fs::is_character_file(st) ? "a character device"
+                                                   : "not a regular file";
+    throw InputError(path.string(), "",
+                     fmt::format("is {}, expected a regular file (unmix reads files, not streams or devices)", kind));
+  }
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f)
     throw InputError(path.string(), "",

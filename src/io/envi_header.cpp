@@ -45,6 +45,7 @@ bool ParseDouble(const std::string& text, double& out) {
 EnviHeader EnviHeader::Parse(const std::filesystem::path& path) {
   EnviHeader h;
   h.file_ = path.string();
+  RequireReadableFile(path);  // refuses a FIFO before opening it
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(h.file_, "", "cannot open the ENVI header");
   std::stringstream ss;

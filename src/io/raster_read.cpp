@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
+#include <cstdlib>
 #include <limits>
 
 #include <fmt/format.h>
@@ -78,6 +80,32 @@ void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::strin
     throw InputError(hdr.file(), "byte order", "missing (the header is incomplete or truncated)");
   if (size == 0)
     throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *type));
+  // Values GDAL would take silently in its own way: any byte order but 0 as big-endian, an
+  // unknown interleave as BSQ, a data ignore value that is not a number as 0.
+  if (hdr.Has("byte order")) {
+    const std::string bo = Trim(hdr.Get("byte order"));
+    if (bo != "0" && bo != "1")
+      throw InputError(hdr.file(), "byte order",
+                       fmt::format("expected 0 (little-endian) or 1 (big-endian), found '{}'", bo));
+  }
+  if (hdr.Has("interleave")) {
+    const std::string il = ToLower(Trim(hdr.Get("interleave")));
+    if (il != "bsq" && il != "bil" && il != "bip")
+      throw InputError(hdr.file(), "interleave", fmt::format("expected bsq, bil or bip, found '{}'", hdr.Get("interleave")));
+  }
+  if (hdr.Has("data ignore value")) {
+    double v = 0;
+    char* end = nullptr;
+    const std::string text = Trim(hdr.Get("data ignore value"));
+    errno = 0;
+    v = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size())
+      throw InputError(hdr.file(), "data ignore value", fmt::format("expected a number, found '{}'", text));
+    if (std::isinf(v) || (errno == ERANGE && v != 0))
+      throw InputError(hdr.file(), "data ignore value",
+                       fmt::format("expected a finite number (or nan), found '{}', beyond the range of any pixel type", text));
+    (void)v;
+  }
   for (const auto& [key, v] : {std::pair{"samples", *samples}, {"lines", *lines}, {"bands", *bands}})
     if (v < 1) throw InputError(hdr.file(), key, fmt::format("expected a positive count, found {}", v));
   if (offset < 0)
@@ -120,10 +148,30 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
   fs::path path = path_in;
   if (IEquals(path.extension().string(), ".hdr")) {
     path = FindEnviDataFile(path_in);
+    if (path.empty()) {
+      // A data file that exists but is not a regular file (a FIFO): say so rather than "missing".
+      fs::path stem = path_in;
+      stem.replace_extension();
+      for (const char* ext : {"", ".img", ".dat", ".bsq", ".bil", ".bip", ".raw", ".bin"}) {
+        std::error_code ec;
+        const fs::path c = stem.string() + ext;
+        if (fs::exists(c, ec) && !fs::is_regular_file(c, ec) && !fs::is_directory(c, ec)) RequireReadableFile(c);
+      }
+    }
     if (path.empty())
       throw InputError(file, "",
                        "an ENVI header without its data file (looked for the same name without "
                        "extension and with .img, .dat, .bsq, .bil, .bip, .raw, .bin)");
+    RequireReadableFile(path);  // a FIFO as the data file would block GDAL's open for ever
+  }
+  // GDAL opens the ENVI header beside a data file itself: a FIFO there would block it too.
+  {
+    fs::path replaced = path;
+    replaced.replace_extension(".hdr");
+    for (const fs::path& c : {replaced, fs::path(path.string() + ".hdr")}) {
+      std::error_code ec;
+      if (c != path && fs::exists(fs::symlink_status(c, ec)) && fs::exists(c, ec)) RequireReadableFile(c);
+    }
   }
   ReadDetails local;
   ReadDetails& info = details ? *details : local;

@@ -2,6 +2,9 @@
 
 #include <omp.h>
 
+#include <cmath>
+#include <optional>
+
 
 #include <fmt/format.h>
 
@@ -56,7 +59,9 @@ bool RunOptions::IsValid(std::string* why) const {
   if (threads < 0) return fail("threads must be >= 0");
   if (lambda && !(*lambda >= 0)) return fail(fmt::format("lambda must be >= 0 (got {})", *lambda));
   if (iterations && *iterations < 1) return fail(fmt::format("iterations must be >= 1 (got {})", *iterations));
-  if (layers < 1) return fail(fmt::format("layers must be >= 1 (got {})", layers));
+  // A model file holds at most 1000 layers (nets/model_file.cpp): more would train a model apply refuses.
+  if (layers < 1 || layers > 1000)
+    return fail(fmt::format("--layers: expected 1 to 1000 unrolled layers (what a model file may hold), got {}", layers));
   if (epochs && *epochs < 0) return fail(fmt::format("epochs must be >= 0 (got {})", *epochs));
   if (nmf_inference != "learned" && nmf_inference != "initial")
     return fail(fmt::format("NMF-SAE inference must be 'learned' or 'initial' (got '{}')", nmf_inference));
@@ -149,6 +154,10 @@ MatrixF EstimateAbundances(bool sunsal, const MatrixF& e, const MatrixF& y, cons
 
 }  // namespace
 
+namespace {
+RunResult RunClassical(const Scene& scene, const RunOptions& o, const GroundTruth* gt);
+}  // namespace
+
 RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* gt) {
   std::string why;
   if (!o.IsValid(&why)) throw OptionError(why);
@@ -164,6 +173,48 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
 
   if (internal::FindMethod(o.method).network) return internal::RunNetwork(scene, o, gt);
 
+  // The classical solvers work in float: squares of values near 1e20 overflow, those near 1e-30
+  // underflow, and FCLS then reports convergence on garbage. Data far from unit scale are scaled
+  // by a power of two (exact) into [0.5, 1) for the solvers, and the endmembers scaled back; the
+  // abundances do not depend on the scale. An explicit lambda keeps its meaning in data units.
+  double max_abs = 0;
+  for (Index k = 0; k < y.cols(); ++k)
+    for (Index b = 0; b < y.rows(); ++b) {
+      const double v = std::abs(static_cast<double>(y(b, k)));
+      if (std::isfinite(v) && v > max_abs) max_abs = v;
+    }
+  if (max_abs > 0 && (max_abs > std::ldexp(1.0, 20) || max_abs < std::ldexp(1.0, -10))) {
+    const int exponent = -(std::ilogb(max_abs) + 1);
+    const double f = std::ldexp(1.0, exponent);
+    // In double: the factor itself can be beyond float (2^134 for denormal data).
+    Scene scaled = scene;
+    scaled.data = (scene.data.cast<double>() * f).cast<float>();
+    RunOptions so = o;
+    if (so.lambda) *so.lambda *= f * f;
+    std::optional<GroundTruth> g;
+    if (gt) {
+      g = *gt;
+      if (g->endmembers) g->endmembers->spectra = (g->endmembers->spectra.cast<double>() * f).cast<float>();
+    }
+    RunResult out = RunClassical(scaled, so, g ? &*g : nullptr);
+    out.endmembers.spectra = (out.endmembers.spectra.cast<double>() / f).cast<float>();
+    if (out.init_endmembers)
+      out.init_endmembers->spectra = (out.init_endmembers->spectra.cast<double>() / f).cast<float>();
+    out.details["data_scale"] = {{"factor", f}, {"exponent", exponent}, {"max_abs", max_abs}};
+    out.reports.push_back(fmt::format("data scaled by 2^{} for the solvers (largest value {:.3g}); endmembers in the "
+                                      "scene's units",
+                                      exponent, max_abs));
+    return out;
+  }
+  return RunClassical(scene, o, gt);
+}
+
+namespace {
+
+RunResult RunClassical(const Scene& scene, const RunOptions& o, const GroundTruth* gt) {
+  const auto idx = scene.valid_indices();
+  const MatrixF y = scene.valid_data();
+  const Index r = o.endmembers;
   RunResult out;
   out.method = o.method;
   const Stopwatch t0;
@@ -244,5 +295,7 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
   out.timings["total"] = t0.seconds();
   return out;
 }
+
+}  // namespace
 
 }  // namespace unmix

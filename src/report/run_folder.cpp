@@ -2,6 +2,7 @@
 // read becomes a note in the report instead of an error.
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -164,6 +165,57 @@ void AddReference(RunContents& c, const std::vector<std::uint8_t>& valid, Index 
   }
 }
 
+// What run.json lets `unmix report` read: the files it lists as outputs, each checked against
+// the size and SHA-256 it records. Folders without a list (older unmix, or no run.json) allow
+// every file, as before.
+class Listed {
+ public:
+  Listed(const fs::path& dir, const json& run) : dir_(dir) {
+    if (!run.is_object() || !run.contains("outputs") || !run["outputs"].is_array()) return;
+    restricted_ = true;
+    for (const auto& f : run["outputs"])
+      if (f.is_string()) names_.insert(f.get<std::string>());
+    if (run.contains("output_checksums") && run["output_checksums"].is_object()) sums_ = run["output_checksums"];
+  }
+  bool restricted() const { return restricted_; }
+  bool checked() const { return sums_.is_object(); }
+  // Whether `name` may be read. A listed file that differs from its record is an error: the
+  // folder is not the run its run.json describes. One that is missing is a note (nothing of it
+  // can be misread).
+  bool Use(const std::string& name, std::vector<std::string>& notes) const {
+    if (!restricted_) return fs::exists(dir_ / name);
+    if (!names_.count(name)) return false;
+    const fs::path p = dir_ / name;
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) {
+      notes.push_back(fmt::format("{} is listed in run.json but missing: the run folder is incomplete", name));
+      return false;
+    }
+    if (!sums_.is_object() || !sums_.contains(name)) return true;
+    const json& rec = sums_[name];
+    if (rec.contains("bytes") && rec["bytes"].is_number_unsigned() &&
+        rec["bytes"].get<std::uintmax_t>() != fs::file_size(p, ec))
+      throw InputError(p.string(), "bytes",
+                       fmt::format("expected {} (recorded in run.json), found {}: the file changed after the run",
+                                   rec["bytes"].get<std::uintmax_t>(), fs::file_size(p, ec)));
+    const std::string want = Str(rec, "sha256");
+    if (!want.empty()) {
+      const std::string have = Sha256OfFile(p);
+      if (have != want)
+        throw InputError(p.string(), "sha256",
+                         fmt::format("expected {} (recorded in run.json), found {}: the file changed after the run",
+                                     want, have));
+    }
+    return true;
+  }
+
+ private:
+  fs::path dir_;
+  bool restricted_ = false;
+  std::set<std::string> names_;
+  json sums_;
+};
+
 }  // namespace
 
 bool IsRunFolder(const fs::path& dir) { return fs::is_regular_file(dir / "run.json"); }
@@ -173,14 +225,20 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
   RunContents c;
   c.folder = dir;
   const fs::path tif = dir / "abundances.tif", img = dir / "abundances.img";
-  const fs::path abundance_file = fs::exists(tif) ? tif : img;
-  if (!fs::exists(dir / "run.json") && !fs::exists(dir / "endmembers.csv") && !fs::exists(abundance_file))
+  if (!fs::exists(dir / "run.json") && !fs::exists(dir / "endmembers.csv") && !fs::exists(tif) && !fs::exists(img))
     throw InputError(dir.string(), "",
                      "not a run folder: no run.json, endmembers.csv or abundances.tif (written by unmix run)");
 
   c.run = ReadJsonFile(dir / "run.json", c.notes);
   if (!fs::exists(dir / "run.json")) c.notes.push_back("run.json is missing: the settings are unknown");
-  c.metrics = ReadJsonFile(dir / "metrics.json", c.notes);
+  const Listed listed(dir, c.run);
+  if (fs::exists(dir / "run.json") && !listed.restricted())
+    c.notes.push_back("run.json lists no outputs (written by an older unmix): every file in the folder was read, "
+                      "unchecked");
+  else if (listed.restricted() && !listed.checked())
+    c.notes.push_back("run.json records no checksums of its outputs (written by an older unmix): the files are "
+                      "unchecked");
+  if (listed.Use("metrics.json", c.notes)) c.metrics = ReadJsonFile(dir / "metrics.json", c.notes);
   if (c.metrics.is_null() && !Str(c.run, "ground_truth").empty())
     c.notes.push_back("metrics.json is missing although the run had ground truth: no scores");
   c.title = Str(c.run, "method");
@@ -189,7 +247,7 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
   if (c.title.empty()) c.title = fs::absolute(dir).lexically_normal().filename().string();
   c.wavelength_units = Str(c.run, "wavelength_units");
 
-  if (fs::exists(dir / "endmembers.csv")) {
+  if (listed.Use("endmembers.csv", c.notes)) {
     try {
       c.endmembers = io::ReadEndmembersCsv(dir / "endmembers.csv");
     } catch (const Error& e) {
@@ -200,7 +258,11 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
   }
 
   std::vector<std::uint8_t> valid;
-  if (fs::exists(abundance_file)) {
+  const bool use_tif = listed.Use("abundances.tif", c.notes);
+  const bool use_img = !use_tif && listed.Use("abundances.img", c.notes);
+  if (use_img && listed.restricted()) listed.Use("abundances.hdr", c.notes);
+  const fs::path abundance_file = use_tif ? tif : img;
+  if (use_tif || use_img) {
     try {
       io::RasterReadOptions ro;
       ro.drop_bad_bands = false;
@@ -224,8 +286,9 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
   }
   AddReference(c, valid, map_side);
 
-  if (fs::exists(dir / "loss.csv")) c.loss = ReadLossCsv(dir / "loss.csv", c.notes);
-  if (const auto png = ReadBytes(dir / "preview.png")) {
+  if (listed.Use("loss.csv", c.notes)) c.loss = ReadLossCsv(dir / "loss.csv", c.notes);
+  const auto png = listed.Use("preview.png", c.notes) ? ReadBytes(dir / "preview.png") : std::nullopt;
+  if (png) {
     c.preview_png = *png;
     if (c.run.is_object() && c.run.contains("preview")) c.preview_caption = Str(c.run["preview"], "caption");
   } else {

@@ -68,11 +68,12 @@ TEST(Outputs, AFileWhereTheFolderShouldBe) {
 TEST(Outputs, ReadOnlyFolderKeepsTheOldResult) {
   ScratchDir dir;
   Synth(dir / "s", "--patch 3 -r 3 --seed 1 --bands 30");
-  const fs::path out = dir / "ro";
-  // Root ignores file modes, so as root the folder is a tmpfs remounted read-only.
+  const fs::path out = dir / "mnt" / "ro";
+  // Root ignores file modes, so as root the folder lies on a tmpfs remounted read-only (the run
+  // folder is swapped in beside its target, so the target cannot be the mount point itself).
   std::unique_ptr<Tmpfs> fs_ro;
   if (::geteuid() == 0) {
-    fs_ro = std::make_unique<Tmpfs>(out, "size=4m");
+    fs_ro = std::make_unique<Tmpfs>(dir / "mnt", "size=4m");
     if (!fs_ro->mounted()) GTEST_SKIP() << "read-only folder needs a tmpfs as root: " << fs_ro->why();
   }
   ASSERT_EQ(RunCli(RunArgs(dir / "s" / "scene.hdr", out) + " -q").exit_code, 0);
@@ -122,7 +123,7 @@ TEST(Outputs, FullDiskFailsCleanlyAtEveryStage) {
     for (const auto& name : Listing(out)) fs::remove(out / name);
     filler.Leave(pages * 4096);
     const auto r = RunCli(RunArgs(dir / "s" / "scene.hdr", out));
-    EXPECT_TRUE(TempLeftovers(out).empty()) << r.output;
+    EXPECT_TRUE(TempLeftovers(mnt).empty()) << r.output;
     ExpectEveryFileComplete(out);
     if (r.exit_code == 0) {
       for (const char* f : {"abundances.tif", "endmembers.csv", "result.mat", "run.json"})

@@ -165,6 +165,7 @@ class CliProcess {
   CliProcess& operator=(const CliProcess&) = delete;
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   std::string Stdout() const { return Slurp(out_); }
   std::string Stderr() const { return Slurp(err_); }
   void Signal(int sig) const { ::kill(pid_, sig); }
