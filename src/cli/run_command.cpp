@@ -150,7 +150,7 @@ void RunRun(RunArgs& a) {
                                                 {"preset", o.preset}, {"init", o.init},
                                                 {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
                                                 {"patience", o.patience}, {"augment", o.augment}, {"sum_to_one", o.sum_to_one}, {"reconstruction_loss", o.reconstruction_loss},
-                                                {"mixing", o.mixing}, {"anchor", o.anchor}, {"keep_better", o.KeepBetter()}, {"select", o.select},
+                                                {"mixing", o.Mixing()}, {"anchor", o.Anchor()}, {"keep_better", o.KeepBetter()}, {"select", o.select},
                                                 {"mu", o.mu_auto ? nlohmann::json("auto") : o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
                                : nlohmann::json(nullptr)},
       {"details", result.details},
@@ -247,12 +247,12 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
       ->capture_default_str()
       ->group(g);
   cmd->add_option("--mixing", a.net.mixing,
-                  "Blind ADMM/MNN networks' decoder: linear (the papers') or scaled (a least-squares scale per pixel)")
-      ->capture_default_str()
+                  "Blind ADMM/MNN networks' decoder: linear (the papers') or scaled (a least-squares scale per pixel); "
+                  "default: scaled with --preset unmix, else linear")
       ->group(g);
   cmd->add_option("--anchor", a.net.anchor,
-                  "Blind ADMM/MNN networks: weight of the stay-near-start penalty mean((A - A0)^2) (0 = off)")
-      ->capture_default_str()
+                  "Blind networks: weight of the stay-near-start penalty mean((A - A0)^2), 0 = off; default: 1 "
+                  "with --preset unmix, else 0")
       ->group(g);
   cmd->add_option("--select", a.net.select,
                   "Blind networks: end with the weights of the lowest training loss (loss) or of the lowest scaled-fit "

@@ -68,9 +68,10 @@ bool RunOptions::IsValid(std::string* why) const {
   if (train_pixels < 0) return fail("train pixels must be >= 0");
   if (preset != "unmix" && preset != "authors" && preset != "paper")
     return fail(fmt::format("preset must be 'unmix', 'authors' or 'paper' (got '{}')", preset));
-  if (mixing != "linear" && mixing != "scaled")
-    return fail(fmt::format("mixing must be 'linear' or 'scaled' (got '{}')", mixing));
-  if (!(anchor >= 0) || !std::isfinite(anchor)) return fail(fmt::format("anchor must be a finite number >= 0 (got {})", anchor));
+  if (mixing && *mixing != "linear" && *mixing != "scaled")
+    return fail(fmt::format("mixing must be 'linear' or 'scaled' (got '{}')", *mixing));
+  if (anchor && (!(*anchor >= 0) || !std::isfinite(*anchor)))
+    return fail(fmt::format("anchor must be a finite number >= 0 (got {})", *anchor));
   if (init != "auto" && init != "gt" && init != "vca" && init != "nfindr" && init != "spatial-nfindr" &&
       init != "spatial-purity" && init != "best")
     return fail(fmt::format(
@@ -86,7 +87,7 @@ bool RunOptions::IsValid(std::string* why) const {
     return fail(fmt::format("reconstruction loss must be 'mse' or 'angle' (got '{}')", reconstruction_loss));
   if (select != "loss" && select != "fit")
     return fail(fmt::format("select must be 'loss' or 'fit' (got '{}')", select));
-  if (mixing == "scaled" && reconstruction_loss == "angle")
+  if (mixing && *mixing == "scaled" && reconstruction_loss == "angle")
     return fail("--mixing scaled goes with the squared-error loss (an angle already ignores each pixel's scale)");
   if (augment != "none" && augment != "residuals")
     return fail(fmt::format("augment must be 'none' or 'residuals' (got '{}')", augment));

@@ -270,8 +270,8 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
   auto make_bunet = [&](typename Family::Encoder enc, double lo, double hi) {
     typename Family::BUNet net(std::move(enc), a0, y_train, lo, hi);
     if (o.reconstruction_loss == "angle") net.SetLoss(Family::BUNet::Loss::kSpectralAngle);
-    net.SetScaledMixing(o.mixing == "scaled");
-    net.SetAnchor(net.decoder(), o.anchor);  // the decoder as projected at the start
+    net.SetScaledMixing(o.Mixing() == "scaled");
+    net.SetAnchor(net.decoder(), o.Anchor());  // the decoder as projected at the start
     return net;
   };
   const Stopwatch t;
@@ -296,8 +296,8 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
   } else {
     auto net = make_bunet(std::move(encoder), lo, hi);
     hyper["reconstruction_loss"] = o.reconstruction_loss;
-    hyper["mixing"] = o.mixing;
-    hyper["anchor"] = o.anchor;
+    hyper["mixing"] = o.Mixing();
+    hyper["anchor"] = o.Anchor();
     out.training = TrainSelected(net, o, y, to, [&] { return net.decoder(); }, out);
     encoder = std::move(net.encoder());
     decoder = net.decoder();
@@ -322,6 +322,7 @@ void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, 
   nets::NmfSaeOptions no;
   no.layers = o.layers;
   if (o.lambda) no.lambda = *o.lambda;
+  no.anchor = o.Anchor();
   nets::NmfSae<float> net(a0, s0, y_train, no);
   const Stopwatch t;
   out.training = TrainSelected(net, o, y, to, [&] { return net.Endmembers(); }, out);
@@ -336,7 +337,8 @@ void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, 
   out.timings["inference"] = ti.seconds();
   out.model = nets::Model{};
   out.model->hyperparameters = {{"layers", no.layers}, {"lambda", no.lambda}, {"norm_epsilon", no.norm_epsilon},
-                                {"inference", o.nmf_inference}, {"step_s", net.step_s()}, {"step_a", net.step_a()}};
+                                {"inference", o.nmf_inference}, {"step_s", net.step_s()}, {"step_a", net.step_a()},
+                                {"anchor", no.anchor}};
   out.model->tensors["encoder.W1"] = net.w1();
   out.model->tensors["encoder.theta"] = net.theta();
   // The residual term of the encoder at inference: A0 or the learned A_K.

@@ -63,10 +63,13 @@ struct RunOptions {
   std::string reconstruction_loss = "mse";
   // Blind ADMM and MNN networks: decoder "linear" (the papers') or "scaled" (each pixel s_j A x_j
   // with its least-squares scale s_j; nets::AutoencoderNet::SetScaledMixing). Squared error only.
-  std::string mixing = "linear";
-  // Blind ADMM and MNN networks: weight of the stay-near-start penalty on the endmembers,
-  // weight * mean((A - A0)^2), in the units of the reconstruction error; 0 = off.
-  double anchor = 0;
+  // Unset: "scaled" with preset "unmix" and the squared-error loss, else "linear".
+  std::optional<std::string> mixing;
+  // Blind networks (ADMM, MNN, NMF-SAE): weight of the stay-near-start penalty on the
+  // endmembers, weight * mean((A - A0)^2), in the units of the reconstruction error; 0 = off.
+  // Unset: kUnmixAnchor with preset "unmix", else 0.
+  std::optional<double> anchor;
+  static constexpr double kUnmixAnchor = 1.0;
   // Blind networks: after training, compare the result with its start by the unsupervised
   // criterion BlindFitRmse (internal.hpp) and keep the better one (details.keep_better in
   // run.json). Unset: on for preset "unmix", off for "authors" and "paper".
@@ -95,6 +98,10 @@ struct RunOptions {
   bool IsValid(std::string* why) const;
   // Blind networks: whether the keep-the-better guard runs (keep_better, else the preset's).
   bool KeepBetter() const { return keep_better.value_or(preset == "unmix"); }
+  std::string Mixing() const {
+    return mixing.value_or(preset == "unmix" && reconstruction_loss == "mse" ? "scaled" : "linear");
+  }
+  double Anchor() const { return anchor.value_or(preset == "unmix" ? kUnmixAnchor : 0.0); }
 };
 
 struct MethodInfo {
