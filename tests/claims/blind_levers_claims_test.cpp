@@ -97,6 +97,24 @@ TEST(BlindGuard, AnUntrainedNetworkTiesWithItsStart) {
   EXPECT_NEAR(Sad(r), StartSad(r), 1e-3);
 }
 
+// --select fit keeps the checked epoch with the lowest scaled-fit RMSE (the start counts) and
+// records every check in run.json; NMF-SAE and BUNet-II alike.
+TEST(BlindLevers, SelectFitKeepsTheEpochWithTheLowestFit) {
+  ScratchDir dir;
+  const auto s = Scene(dir, "b", "--seed 3");
+  for (const char* method : {"bunet2", "nmf-sae"}) {
+    SCOPED_TRACE(method);
+    const auto r = RunOn(s, dir / method, std::string("-q --select fit --epochs 200 --keep-better off --method ") + method);
+    const auto& sel = r.record["details"]["select"];
+    ASSERT_EQ(sel["epochs"].size(), sel["fit"].size());
+    ASSERT_EQ(sel["epochs"].size(), 101u);  // epoch 0 and every second epoch of 200
+    size_t best = 0;
+    for (size_t i = 0; i < sel["fit"].size(); ++i)
+      if (sel["fit"][i].get<double>() < sel["fit"][best].get<double>()) best = i;
+    EXPECT_EQ(sel["chosen_epoch"], sel["epochs"][best]);
+  }
+}
+
 // The failure mode of the papers' decoder on real scenes, reproduced: with per-pixel brightness
 // BUNet-II from a good start drifts away from the reference (linear mixing, no penalty). The
 // scaled decoder alone stays within 0.3 degrees of its start; with the defaults (scaled mixing
