@@ -32,6 +32,7 @@ struct RunArgs {
   RunOptions net;                       // network options (layers, epochs, ...)
   std::vector<double> loss_weights;     // alpha_1..3
   std::string mu;                       // --mu: a number (data units) or "auto"
+  std::string keep_better;              // --keep-better: on, off, or empty (the preset's)
   bool train_only = false;              // `unmix train`: a network method is required
   bool wait = false;                    // --wait: queue behind another process writing --out
   std::vector<std::string> argv;
@@ -92,6 +93,10 @@ void RunRun(RunArgs& a) {
     if (a.loss_weights.size() != 3) throw OptionError("--loss-weights takes three numbers: MSE,AAD,AID");
     o.loss = {a.loss_weights[0], a.loss_weights[1], a.loss_weights[2]};
   }
+  if (a.keep_better == "on") o.keep_better = true;
+  else if (a.keep_better == "off") o.keep_better = false;
+  else if (!a.keep_better.empty())
+    throw OptionError(fmt::format("--keep-better: expected on or off, got '{}'", a.keep_better));
   if (a.mu == "auto") {
     o.mu_auto = true;
   } else if (!a.mu.empty()) {
@@ -148,6 +153,7 @@ void RunRun(RunArgs& a) {
                                                 {"preset", o.preset}, {"init", o.init},
                                                 {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
                                                 {"patience", o.patience}, {"augment", o.augment}, {"sum_to_one", o.sum_to_one}, {"reconstruction_loss", o.reconstruction_loss},
+                                                {"mixing", o.Mixing()}, {"anchor", o.Anchor()}, {"keep_better", o.KeepBetter()}, {"select", o.select},
                                                 {"mu", o.mu_auto ? nlohmann::json("auto") : o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
                                : nlohmann::json(nullptr)},
       {"details", result.details},
@@ -169,6 +175,15 @@ void RunRun(RunArgs& a) {
     fmt::print(stderr, "unmix: training diverged: {}; the results hold the best weights before it (exit {})\n",
                result.training->stop_reason, kExitTrainingDiverged);
     CommandExitCode() = kExitTrainingDiverged;
+  }
+
+  if (result.details.contains("keep_better") && result.details["keep_better"].value("kept", "") == "start") {
+    // Not what training was for: say so even with --quiet (the exit code stays 0, the results are complete).
+    const auto& k = result.details["keep_better"];
+    fmt::print(stderr,
+               "unmix: {} ended worse than its start by its unsupervised criterion (scaled-fit RMSE {:.6g} against "
+               "{:.6g}); the run folder holds the start (run.json: details.keep_better)\n",
+               o.method, k.value("trained", 0.0), k.value("start", 0.0));
   }
 
   if (a.common.json) {
@@ -225,7 +240,9 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--train-pixels", a.net.train_pixels,
                   "Random training subset size (default: supervised min(1000, N/2), scored on the rest; nmf-sae 1000; other blind all)")
       ->group(g);
-  cmd->add_option("--preset", a.net.preset, "ADMM networks: authors (public code's settings) or paper (equations)")
+  cmd->add_option("--preset", a.net.preset,
+                  "unmix (authors' ADMM settings; blind networks start from spatial-purity and keep the better of "
+                  "result and start), authors (public code's settings, VCA start) or paper (equations, VCA start)")
       ->capture_default_str()
       ->group(g);
   cmd->add_option("--init", a.net.init, "Start: auto, gt or vca (supervised); vca, nfindr, spatial-nfindr, spatial-purity or best (blind: lowest reconstruction error of N-FINDR and 10 VCA runs)")->capture_default_str()->group(g);
@@ -242,6 +259,23 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--recon-loss", a.net.reconstruction_loss,
                   "Blind ADMM/MNN networks: mse (the papers') or angle (mean spectral angle, blind to brightness)")
       ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--mixing", a.net.mixing,
+                  "Blind ADMM/MNN networks' decoder: linear (the papers') or scaled (a least-squares scale per pixel); "
+                  "default: scaled with --preset unmix, else linear")
+      ->group(g);
+  cmd->add_option("--anchor", a.net.anchor,
+                  "Blind networks: weight of the stay-near-start penalty mean((A - A0)^2), 0 = off; default: 1 "
+                  "with --preset unmix, else 0")
+      ->group(g);
+  cmd->add_option("--select", a.net.select,
+                  "Blind networks: end with the weights of the lowest training loss (loss) or of the lowest scaled-fit "
+                  "RMSE of the endmembers, checked every epochs/100 epochs (fit)")
+      ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--keep-better", a.keep_better,
+                  "Blind networks: on or off; keep the start when training ends worse by the scaled-fit RMSE "
+                  "(default: on with --preset unmix)")
       ->group(g);
   cmd->add_flag("--asc", a.net.sum_to_one,
                 "ADMM networks: x-updates that also impose sum-to-one (ADMM for FCLS; off: the papers' updates)")

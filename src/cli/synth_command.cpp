@@ -34,6 +34,10 @@ struct SynthArgs {
   std::string layout = "patches";
   std::optional<Index> regions;
   double brightness = 0;
+  double max_purity = 1;
+  double dark = 0;
+  double variability = 0;
+  double noise_correlation = 0;
 };
 
 double ParseSnr(const std::string& s) {
@@ -74,6 +78,10 @@ void RunSynth(const SynthArgs& a) {
     o.regions = *a.regions;
   }
   o.brightness = a.brightness;
+  o.max_purity = a.max_purity;
+  o.dark = a.dark;
+  o.variability = a.variability;
+  o.noise_correlation = a.noise_correlation;
   o.snr_db = ParseSnr(a.snr);
   o.seed = a.common.seed;
   if (a.library.empty() && a.preset == "nmfsae") o.library_names.clear();  // built-in spectra
@@ -157,6 +165,18 @@ void RegisterSynth(CLI::App& app) {
   cmd->add_option("--regions", a->regions, "Number of Voronoi cells with --layout regions (40)");
   cmd->add_option("--brightness", a->brightness,
                   "Per-pixel brightness variation b: each clean spectrum scaled by U[1-b, 1+b] (0)")
+      ->capture_default_str();
+  cmd->add_option("--max-purity", a->max_purity,
+                  "No pixel purer than c: pixels above it are moved towards the simplex centre (1 = off)")
+      ->capture_default_str();
+  cmd->add_option("--dark", a->dark, "Scale the last endmember to this mean reflectance, a dark material (0 = off)")
+      ->capture_default_str();
+  cmd->add_option("--variability", a->variability,
+                  "Endmember variability v: each pixel's copy of each spectrum times 1 + v (a + b t), a, b in U[-1, 1], "
+                  "t across the bands (0)")
+      ->capture_default_str();
+  cmd->add_option("--noise-correlation", a->noise_correlation,
+                  "Noise correlated between neighbouring bands: AR(1) coefficient rho in [0, 1), same SNR (0)")
       ->capture_default_str();
   cmd->add_option("--patch,-a", a->patch, "Patch size a: a x a patches, a^2 x a^2 image (uadmm 10, nmfsae 8)");
   cmd->add_option("--gamma", a->gamma, "Fraction of the first endmember in a patch (0.8)");

@@ -75,6 +75,7 @@ bool NmfSaeOptions::IsValid(std::string* why) const {
   if (layers < 1) return fail(fmt::format("layers must be >= 1 (got {})", layers));
   if (!(lambda >= 0) || !std::isfinite(lambda)) return fail("lambda must be finite and >= 0");
   if (!(norm_epsilon >= 0) || !std::isfinite(norm_epsilon)) return fail("the normalisation epsilon must be >= 0");
+  if (!(anchor >= 0) || !std::isfinite(anchor)) return fail("the anchor weight must be finite and >= 0");
   return true;
 }
 
@@ -120,7 +121,14 @@ T NmfSae<T>::Forward(Workspace& ws) const {
   ws.resid.noalias() = ws.a.back() * ws.s.back();
   ws.resid -= x_;
   const T scale = options_.mean_loss ? static_cast<T>(1.0 / (static_cast<double>(x_.size()))) : T(1);
-  return T(0.5) * scale * ws.resid.squaredNorm();
+  T loss = T(0.5) * scale * ws.resid.squaredNorm();
+  if (options_.anchor > 0) loss += T(0.5) * scale * AnchorWeight() * (ws.a.back() - a0_).squaredNorm();
+  return loss;
+}
+
+template <typename T>
+T NmfSae<T>::AnchorWeight() const {
+  return static_cast<T>(options_.anchor * static_cast<double>(x_.cols()) / static_cast<double>(a0_.cols()));
 }
 
 template <typename T>
@@ -136,6 +144,7 @@ T NmfSae<T>::Batch(std::span<const Index> batch) {
   ws.ds_t.noalias() = ws.resid.transpose() * ws.a.back();  // tall side first, as in EncoderForward
   ws.ds = ws.ds_t.transpose();
   ws.da.noalias() = ws.resid * ws.s.back().transpose();
+  if (options_.anchor > 0) ws.da += (scale * AnchorWeight()) * (ws.a.back() - a0_);
 
   // Encoder. Per layer, with pre = S_k - M S_k + W1 X - theta 1^T (M = W1 A0):
   // d pre feeds theta (-row sums), W1 via -dpre (A0 S_k - X)^T, and S_k via (I - M)^T dpre.

@@ -46,6 +46,19 @@ MatrixF SpatialPurity(const Scene& scene, const MatrixF& pixels, Index r, const 
 // illumination and topography, which the sum-to-one constraint of FCLS cannot.
 MatrixF ScaledSimplexAbundances(const MatrixF& endmembers, const MatrixF& pixels, RunResult& out);
 
+// The unsupervised criterion of the blind networks' keep-the-better guard: how well endmembers
+// E (p x r) explain the pixels under scaled linear mixing, y = s E x with x on the simplex and a
+// free scale s >= 0 per pixel, which is the nonnegative least-squares fit E c, c >= 0. rmse:
+// sqrt(mean over entries of (Y - E C)^2); abundances: C with each column divided by its sum.
+// A free scale means brightness does not count against the endmembers, and endmembers pulled
+// in towards the data's mean explain fewer pixels, so it does not reward what a squared
+// reconstruction error with sum-to-one abundances rewards.
+struct BlindFit {
+  double rmse = 0;
+  MatrixF abundances;
+};
+BlindFit BlindFitOf(const MatrixF& endmembers, const MatrixF& pixels);
+
 RunResult RunNetwork(const Scene& scene, const RunOptions& options, const GroundTruth* gt);
 
 }  // namespace unmix::internal

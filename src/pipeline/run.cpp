@@ -69,8 +69,12 @@ bool RunOptions::IsValid(std::string* why) const {
   if (learning_rate && !(*learning_rate > 0)) return fail(fmt::format("learning rate must be > 0 (got {})", *learning_rate));
   if (decoder_learning_rate && !(*decoder_learning_rate > 0)) return fail("decoder learning rate must be > 0");
   if (train_pixels < 0) return fail("train pixels must be >= 0");
-  if (preset != "authors" && preset != "paper")
-    return fail(fmt::format("preset must be 'authors' or 'paper' (got '{}')", preset));
+  if (preset != "unmix" && preset != "authors" && preset != "paper")
+    return fail(fmt::format("preset must be 'unmix', 'authors' or 'paper' (got '{}')", preset));
+  if (mixing && *mixing != "linear" && *mixing != "scaled")
+    return fail(fmt::format("mixing must be 'linear' or 'scaled' (got '{}')", *mixing));
+  if (anchor && (!(*anchor >= 0) || !std::isfinite(*anchor)))
+    return fail(fmt::format("anchor must be a finite number >= 0 (got {})", *anchor));
   if (init != "auto" && init != "gt" && init != "vca" && init != "nfindr" && init != "spatial-nfindr" &&
       init != "spatial-purity" && init != "best")
     return fail(fmt::format(
@@ -84,6 +88,10 @@ bool RunOptions::IsValid(std::string* why) const {
   if (mu && mu_auto) return fail("mu: give a number or auto, not both");
   if (reconstruction_loss != "mse" && reconstruction_loss != "angle")
     return fail(fmt::format("reconstruction loss must be 'mse' or 'angle' (got '{}')", reconstruction_loss));
+  if (select != "loss" && select != "fit")
+    return fail(fmt::format("select must be 'loss' or 'fit' (got '{}')", select));
+  if (mixing && *mixing == "scaled" && reconstruction_loss == "angle")
+    return fail("--mixing scaled goes with the squared-error loss (an angle already ignores each pixel's scale)");
   if (augment != "none" && augment != "residuals")
     return fail(fmt::format("augment must be 'none' or 'residuals' (got '{}')", augment));
   return true;

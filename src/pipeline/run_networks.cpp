@@ -109,6 +109,67 @@ nets::AdmmEncoder<float> AdmmEncoderFromModel(const nets::Model& m) {
 
 namespace {
 
+// `--select fit`: offered the network's endmembers after every `every`-th epoch (and the
+// start), keeps a snapshot of the parameters whose endmembers have the lowest scaled-fit RMSE
+// on a fixed subset of the pixels; Finish restores it and records the choice.
+class FitSelector {
+ public:
+  FitSelector(const MatrixF& y, int epochs) : every_(std::max(1, epochs / 100)) {
+    constexpr Index kMaxPixels = 2000;
+    const Index n = y.cols(), step = std::max<Index>(1, (n + kMaxPixels - 1) / kMaxPixels);
+    y_.resize(y.rows(), (n + step - 1) / step);
+    for (Index j = 0, k = 0; j < n; j += step, ++k) y_.col(k) = y.col(j);
+  }
+  void Offer(int epoch, const MatrixF& endmembers, const train::ParameterList<float>& params) {
+    if (epoch % every_ != 0) return;
+    const double fit = BlindFitOf(endmembers, y_).rmse;
+    epochs_.push_back(epoch);
+    fits_.push_back(fit);
+    if (!(fit < best_fit_)) return;
+    best_fit_ = fit;
+    best_epoch_ = epoch;
+    best_ = train::Snapshot(params);
+  }
+  void Finish(const train::ParameterList<float>& params, RunResult& out) const {
+    if (!best_.empty()) train::Restore(params, best_);
+    out.details["select"] = {{"rule", "lowest scaled-fit RMSE of the endmembers"},
+                             {"pixels", y_.cols()},
+                             {"every", every_},
+                             {"chosen_epoch", best_epoch_},
+                             {"epochs", epochs_},
+                             {"fit", fits_}};
+    out.reports.push_back(fmt::format("weights of epoch {} kept: lowest scaled-fit RMSE {:.6g} on {} pixels",
+                                      best_epoch_, best_fit_, y_.cols()));
+  }
+
+ private:
+  int every_;
+  MatrixF y_;
+  double best_fit_ = std::numeric_limits<double>::infinity();
+  int best_epoch_ = 0;
+  std::vector<int> epochs_;
+  std::vector<double> fits_;
+  std::vector<MatrixF> best_;
+};
+
+// Runs train::Train on `net`, with `--select fit` when asked: `endmembers()` gives the
+// network's current endmembers.
+template <typename Net, typename Endmembers>
+train::TrainSummary TrainSelected(Net& net, const RunOptions& o, const MatrixF& y, train::TrainOptions to,
+                                  Endmembers endmembers, RunResult& out) {
+  if (o.select != "fit") return train::Train(net, to);
+  const auto params = net.Parameters();
+  FitSelector selector(y, to.epochs);
+  auto user = to.on_epoch;
+  to.on_epoch = [&](const train::EpochReport& e) {
+    selector.Offer(e.epoch, endmembers(), params);
+    if (user) user(e);
+  };
+  auto summary = train::Train(net, to);
+  selector.Finish(params, out);
+  return summary;
+}
+
 // What differs between the ADMM and MNN families; the training flow is shared.
 struct AdmmFamily {
   using Encoder = nets::AdmmEncoder<float>;
@@ -209,6 +270,8 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
   auto make_bunet = [&](typename Family::Encoder enc, double lo, double hi) {
     typename Family::BUNet net(std::move(enc), a0, y_train, lo, hi);
     if (o.reconstruction_loss == "angle") net.SetLoss(Family::BUNet::Loss::kSpectralAngle);
+    net.SetScaledMixing(o.Mixing() == "scaled");
+    net.SetAnchor(net.decoder(), o.Anchor());  // the decoder as projected at the start
     return net;
   };
   const Stopwatch t;
@@ -233,7 +296,9 @@ void TrainUnrolled(const MethodInfo& info, const RunOptions& options, const Grou
   } else {
     auto net = make_bunet(std::move(encoder), lo, hi);
     hyper["reconstruction_loss"] = o.reconstruction_loss;
-    out.training = train::Train(net, to);
+    hyper["mixing"] = o.Mixing();
+    hyper["anchor"] = o.Anchor();
+    out.training = TrainSelected(net, o, y, to, [&] { return net.decoder(); }, out);
     encoder = std::move(net.encoder());
     decoder = net.decoder();
     out.details["decoder_bounds"] = {lo, std::isfinite(hi) ? nlohmann::json(hi) : nlohmann::json("inf")};
@@ -257,9 +322,10 @@ void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, 
   nets::NmfSaeOptions no;
   no.layers = o.layers;
   if (o.lambda) no.lambda = *o.lambda;
+  no.anchor = o.Anchor();
   nets::NmfSae<float> net(a0, s0, y_train, no);
   const Stopwatch t;
-  out.training = train::Train(net, to);
+  out.training = TrainSelected(net, o, y, to, [&] { return net.Endmembers(); }, out);
   out.timings["train"] = t.seconds();
   const MatrixF ak = net.Endmembers();
   decoder = ak;
@@ -271,7 +337,8 @@ void TrainNmfSae(const RunOptions& o, const MatrixF& y, const MatrixF& y_train, 
   out.timings["inference"] = ti.seconds();
   out.model = nets::Model{};
   out.model->hyperparameters = {{"layers", no.layers}, {"lambda", no.lambda}, {"norm_epsilon", no.norm_epsilon},
-                                {"inference", o.nmf_inference}, {"step_s", net.step_s()}, {"step_a", net.step_a()}};
+                                {"inference", o.nmf_inference}, {"step_s", net.step_s()}, {"step_a", net.step_a()},
+                                {"anchor", no.anchor}};
   out.model->tensors["encoder.W1"] = net.w1();
   out.model->tensors["encoder.theta"] = net.theta();
   // The residual term of the encoder at inference: A0 or the learned A_K.
@@ -333,6 +400,18 @@ MatrixF ScaledSimplexAbundances(const MatrixF& e, const MatrixF& y, RunResult& o
   return x;
 }
 
+BlindFit BlindFitOf(const MatrixF& e, const MatrixF& y) {
+  BlindFit f;
+  f.abundances = Nnls<float>(e, y).abundances;
+  const double entries = static_cast<double>(std::max<Index>(y.size(), 1));
+  f.rmse = std::sqrt((y - e * f.abundances).cast<double>().squaredNorm() / entries);
+  for (Index j = 0; j < f.abundances.cols(); ++j) {
+    const float s = f.abundances.col(j).sum();
+    if (s > 0) f.abundances.col(j) /= s;
+  }
+  return f;
+}
+
 MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptions& o, RunResult& out) {
   struct Candidate {
     std::string name;
@@ -383,8 +462,11 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
   return candidates[best].endmembers;
 }
 
-RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth* gt) {
-  const MethodInfo& info = FindMethod(o.method);
+RunResult RunNetwork(const Scene& scene, const RunOptions& options, const GroundTruth* gt) {
+  const MethodInfo& info = FindMethod(options.method);
+  RunOptions o = options;
+  // The project's start for blind networks (preset "unmix"); the papers' VCA otherwise.
+  if (!info.supervised && o.init == "auto") o.init = o.preset == "unmix" ? "spatial-purity" : "vca";
   const bool nmf_sae = o.method == "nmf-sae";
   const bool mnn = o.method.rfind("mnn-", 0) == 0;
   const auto valid = scene.valid_indices();
@@ -465,9 +547,33 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
                                                        ? out.timings["train"] / out.training->epochs_run
                                                        : 0.0}};
 
+  // Keep the better of the result and its start by an unsupervised criterion (BlindFitOf).
+  bool kept_start = false;
+  std::optional<MatrixF> trained_decoder;  // the network's own, for model.json
+  if (!info.supervised && decoder && o.KeepBetter()) {
+    const Stopwatch tg;
+    BlindFit start = BlindFitOf(a0, y);
+    const BlindFit trained = BlindFitOf(*decoder, y);
+    kept_start = trained.rmse > start.rmse;
+    out.details["keep_better"] = {{"criterion", "scaled-fit RMSE: |Y - E C| over all valid pixels, C = NNLS(E, Y)"},
+                                  {"start", start.rmse},
+                                  {"trained", trained.rmse},
+                                  {"kept", kept_start ? "start" : "trained"}};
+    if (kept_start) {
+      out.reports.push_back(fmt::format(
+          "{} ended worse than its start by its unsupervised criterion (scaled-fit RMSE {:.6g} > {:.6g}): the "
+          "results are the start's endmembers with scaled-simplex abundances; model.json holds the trained network",
+          o.method, trained.rmse, start.rmse));
+      x = std::move(start.abundances);
+      trained_decoder = std::move(decoder);
+      decoder = a0;
+    }
+    out.timings["keep_better"] = tg.seconds();
+  }
+
   out.endmembers = MakeEndmembers(decoder ? *decoder : a0, scene);
   out.abundances = Scatter(x, scene, valid);
-  if (!info.supervised) {  // the start a blind network refines: VCA endmembers + FCLS abundances
+  if (!info.supervised) {  // the start a blind network refines: the start's endmembers + FCLS abundances
     out.init_endmembers = MakeEndmembers(a0, scene);
     out.init_abundances = Scatter(fcls_a0 ? *fcls_a0 : Fcls<float>(a0, y).abundances, scene, valid);
   }
@@ -476,7 +582,8 @@ RunResult RunNetwork(const Scene& scene, const RunOptions& o, const GroundTruth*
   m.bands = p;
   m.endmembers = r;
   m.wavelengths = scene.wavelengths;
-  if (decoder) m.tensors["decoder.A"] = *decoder;
+  if (trained_decoder) m.tensors["decoder.A"] = *trained_decoder;
+  else if (decoder) m.tensors["decoder.A"] = *decoder;
   m.training = out.details["training"];
   m.training["loss_history"] = out.training->loss_history;
   out.timings["total"] = t0.seconds();

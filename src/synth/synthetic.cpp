@@ -24,6 +24,16 @@ bool SyntheticOptions::IsValid(std::string* why) const {
                             endmembers, image_side() * image_side(), regions));
   if (!(brightness >= 0 && brightness < 1))
     return fail(fmt::format("brightness variation must be in [0, 1) (got {})", brightness));
+  if (!(max_purity > 0 && max_purity <= 1))
+    return fail(fmt::format("max purity must be in (0, 1] (got {})", max_purity));
+  if (max_purity < 1 && max_purity * static_cast<double>(endmembers) <= 1)
+    return fail(fmt::format("max purity {} is not above 1/r = {} for {} endmembers", max_purity,
+                            1.0 / static_cast<double>(endmembers), endmembers));
+  if (!(dark >= 0 && dark < 1)) return fail(fmt::format("dark mean reflectance must be in [0, 1) (got {})", dark));
+  if (!(variability >= 0 && variability < 0.5))
+    return fail(fmt::format("endmember variability must be in [0, 0.5) (got {})", variability));
+  if (!(noise_correlation >= 0 && noise_correlation < 1))
+    return fail(fmt::format("noise correlation must be in [0, 1) (got {})", noise_correlation));
   if (endmembers < 2) return fail(fmt::format("need at least 2 endmembers (got {})", endmembers));
   if (!(blur_variance > 0) || !std::isfinite(blur_variance))
     return fail(fmt::format("blur variance must be positive (got {})", blur_variance));
@@ -129,6 +139,16 @@ void RescaleToSumOne(MatrixD& x) {
   }
 }
 
+void CapPurity(MatrixD& x, double cap) {
+  const double centre = 1.0 / static_cast<double>(x.rows());
+  for (Index k = 0; k < x.cols(); ++k) {
+    const double top = x.col(k).maxCoeff();
+    if (top <= cap) continue;
+    const double t = (cap - centre) / (top - centre);
+    x.col(k) = (t * x.col(k)).array() + (1.0 - t) * centre;
+  }
+}
+
 SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibrary* library) {
   std::string why;
   if (!o.IsValid(&why)) throw OptionError("synthetic scene: " + why);
@@ -157,13 +177,33 @@ SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibra
     wavelengths = GeneratedWavelengths(o.spectra);
   }
 
+  if (o.dark > 0) {
+    const Index last = o.endmembers - 1;
+    const double mean = e.col(last).mean();
+    if (!(mean > 0)) throw OptionError("synthetic scene: the endmember to darken has no reflectance");
+    e.col(last) *= o.dark / mean;
+  }
+
   const Index side = o.image_side();
   MatrixD x = o.layout == SyntheticOptions::Layout::kRegions ? RegionAbundances(side, o.endmembers, o.regions, rng)
                                                               : PatchAbundances(o.patch, o.endmembers, o.gamma, rng);
   x = BlurAbundances(x, side, GaussianKernel(o.kernel(), o.blur_variance));
   RescaleToSumOne(x);
+  if (o.max_purity < 1) CapPurity(x, o.max_purity);
 
   MatrixD clean = e * x;
+  if (o.variability > 0) {
+    const Index p = e.rows();
+    VectorD t(p);
+    for (Index b = 0; b < p; ++b) t(b) = p > 1 ? 2.0 * static_cast<double>(b) / static_cast<double>(p - 1) - 1.0 : 0.0;
+    for (Index k = 0; k < clean.cols(); ++k) {
+      clean.col(k).setZero();
+      for (Index i = 0; i < e.cols(); ++i) {
+        const double a = rng.Uniform(-1.0, 1.0), b = rng.Uniform(-1.0, 1.0);
+        clean.col(k).array() += x(i, k) * e.col(i).array() * (1.0 + o.variability * (a + b * t.array()));
+      }
+    }
+  }
   if (o.brightness > 0)
     for (Index k = 0; k < clean.cols(); ++k) clean.col(k) *= rng.Uniform(1.0 - o.brightness, 1.0 + o.brightness);
   MatrixD noisy = clean;
@@ -172,12 +212,17 @@ SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibra
     const double sigma2 = signal / (static_cast<double>(clean.rows()) * std::pow(10.0, o.snr_db / 10.0));
     out.noise_sigma = std::sqrt(sigma2);
     double noise = 0;
-    for (Index k = 0; k < noisy.cols(); ++k)
+    const double rho = o.noise_correlation, innovation = std::sqrt(1.0 - rho * rho);
+    for (Index k = 0; k < noisy.cols(); ++k) {
+      double previous = 0;
       for (Index i = 0; i < noisy.rows(); ++i) {
-        const double n = out.noise_sigma * rng.Normal();
+        const double w = out.noise_sigma * rng.Normal();
+        const double n = rho > 0 ? (i == 0 ? w : rho * previous + innovation * w) : w;
+        previous = n;
         noisy(i, k) += n;
         noise += n * n;
       }
+    }
     noise /= static_cast<double>(noisy.cols());
     out.realized_snr_db = 10.0 * std::log10(signal / noise);
   }
@@ -195,6 +240,11 @@ SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibra
                                o.endmembers, o.snr_db, o.seed);
   if (o.layout == SyntheticOptions::Layout::kPatches && o.brightness > 0)
     s.source.insert(s.source.size() - 1, fmt::format(", brightness={}", o.brightness));
+  if (o.max_purity < 1) s.source.insert(s.source.size() - 1, fmt::format(", max purity={}", o.max_purity));
+  if (o.dark > 0) s.source.insert(s.source.size() - 1, fmt::format(", dark={}", o.dark));
+  if (o.variability > 0) s.source.insert(s.source.size() - 1, fmt::format(", variability={}", o.variability));
+  if (o.noise_correlation > 0)
+    s.source.insert(s.source.size() - 1, fmt::format(", noise correlation={}", o.noise_correlation));
   out.endmembers.spectra = e.cast<float>();
   out.endmembers.names = names;
   out.endmembers.wavelengths = wavelengths;

@@ -56,7 +56,7 @@ TEST(NetworkClaims, AENet2WithSumToOneUpdatesBeatsSunsalAt15dB) {
 TEST(NetworkClaims, BUNet2ImprovesItsVcaStartAt25dB) {
   ScratchDir dir;
   const auto s = Synth(dir, 25, 1);
-  const auto m = RunMetrics(dir, s, "bunet2", "--method bunet2");
+  const auto m = RunMetrics(dir, s, "bunet2", "--method bunet2 --preset authors");
   EXPECT_LT(m["sad_deg_mean"].get<double>(), m["init_sad_deg_mean"].get<double>());
   EXPECT_LT(m["rmse"].get<double>(), m["init_rmse"].get<double>());
 }
@@ -65,7 +65,7 @@ TEST(NetworkClaims, BUNet2ImprovesItsVcaStartAt25dB) {
 TEST(NetworkClaims, NmfSaeImprovesItsVcaFclsStartAt25dB) {
   ScratchDir dir;
   const auto s = Synth(dir, 25, 1);
-  const auto m = RunMetrics(dir, s, "nmf-sae", "--method nmf-sae");
+  const auto m = RunMetrics(dir, s, "nmf-sae", "--method nmf-sae --preset authors");
   EXPECT_LT(m["sad_deg_mean"].get<double>(), m["init_sad_deg_mean"].get<double>());
   EXPECT_LT(m["rmse"].get<double>(), m["init_rmse"].get<double>());
 }

@@ -95,6 +95,43 @@ TEST_P(NmfSaeGradient, ReconstructionLossMatchesFiniteDifferences) {
   }
 }
 
+// The stay-near-start penalty on A_K: gradients by finite differences, and the loss grows by
+// exactly 0.5 c anchor (N / r) |A_K - A0|^2.
+TEST(NmfSae, AnchorPenaltyMatchesFiniteDifferencesAndItsDefinition) {
+  for (bool mean_loss : {false, true}) {
+    Rng rng(900 + mean_loss);
+    NmfSaeOptions o;
+    o.layers = 2;
+    o.mean_loss = mean_loss;
+    o.lambda = 0.5;
+    for (int tries = 0;; ++tries) {
+      ASSERT_LT(tries, 200) << "could not find a point away from the relu kinks";
+      Problem s = MakeProblem(6, 3, 5, rng, 0.05, 0.6);
+      s.a0(0, 0) = 0.02;
+      NmfSae<double> plain(s.a0, s.s0, s.x, o);
+      Perturb(plain, rng, 1.0);
+      if (!Kinks(plain, 1e-4).clear) continue;
+      NmfSaeOptions oa = o;
+      oa.anchor = 0.8;
+      NmfSae<double> net(s.a0, s.s0, s.x, oa);
+      net.w1() = plain.w1();
+      net.theta() = plain.theta();
+      net.w2() = plain.w2();
+      const auto r = testing::CheckGradients(net);
+      EXPECT_LT(r.max_rel_error, 1e-6) << r.worst;
+      NmfSaeWorkspace<double> w1, w2;
+      const double c = mean_loss ? 1.0 / static_cast<double>(s.x.size()) : 1.0;
+      const MatrixD d = net.Endmembers() - s.a0;
+      EXPECT_NEAR(net.Forward(w2) - plain.Forward(w1), 0.5 * c * 0.8 * (5.0 / 3.0) * d.squaredNorm(), 1e-12);
+      EXPECT_GT(d.squaredNorm(), 0.0);
+      break;
+    }
+  }
+  NmfSaeOptions bad;
+  bad.anchor = -1;
+  EXPECT_FALSE(bad.IsValid(nullptr));
+}
+
 INSTANTIATE_TEST_SUITE_P(LayersAndLossScale, NmfSaeGradient,
                          ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Bool()),
                          [](const auto& param_info) {

@@ -128,17 +128,38 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
   enum class Loss { kSquaredError, kSpectralAngle };
   void SetLoss(Loss loss) { loss_ = loss; }
   Loss loss() const { return loss_; }
+  // Scaled linear mixing (off: the papers' decoder). Each pixel is reconstructed as s_j A x_j
+  // with its own scale s_j = max(0, <y_j, A x_j>) / |A x_j|^2, the least-squares scale, so
+  // illumination and topography are fitted by s_j and not by moving the endmembers. Since s_j
+  // is optimal, the gradient with respect to u_j = A x_j is 2 s_j (s_j u_j - y_j) (the s_j
+  // derivative term vanishes). With the squared-error loss only.
+  void SetScaledMixing(bool on) { scaled_ = on; }
+  bool scaled_mixing() const { return scaled_; }
+  // Stay-near-start penalty (off: weight 0). Adds weight * mean over entries of (A - A0)^2 to
+  // every batch loss, in the units of the reconstruction error (both are mean squares of data
+  // values), so weight 1 prices moving an endmember by d in every band like a misfit of d in
+  // every pixel.
+  void SetAnchor(Matrix<T> start, double weight) {
+    if (start.rows() != decoder_.rows() || start.cols() != decoder_.cols())
+      throw OptionError("autoencoder: the anchor endmembers do not fit the decoder's size");
+    if (!(weight >= 0) || !std::isfinite(weight)) throw OptionError("autoencoder: the anchor weight must be >= 0");
+    anchor_ = std::move(start);
+    anchor_weight_ = weight;
+  }
+  double anchor_weight() const { return anchor_weight_; }
 
   T Batch(std::span<const Index> batch) override {
     GatherColumns(y_, batch, yb_);
     const Matrix<T>& out = encoder_.Forward(yb_, ws_);
-    if (loss_ == Loss::kSpectralAngle) return AngleBatch(out);
+    const T penalty = AnchorPenalty();
+    if (loss_ == Loss::kSpectralAngle) return AngleBatch(out) + penalty;
+    if (scaled_) return ScaledBatch(out) + penalty;
     // ReconstructionMse written out so the residual is formed in place and its gradient scale
     // 2 / (p B) rides inside the two products instead of a separate pass.
     resid_.noalias() = decoder_ * out;
     resid_ -= yb_;
     const T entries = static_cast<T>(std::max<Index>(resid_.size(), 1));
-    const T loss = resid_.squaredNorm() / entries;
+    const T loss = resid_.squaredNorm() / entries + penalty;
     const T scale = T(2) / entries;
     decoder_grad_.noalias() += scale * resid_ * out.transpose();
     // A^T R as (R^T A)^T: the GEMM blocks fit a B x r result far better than an r x B one.
@@ -171,8 +192,39 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
     encoder_.Backward(yb_, ws_, angle_dout_);
     return loss;
   }
+  // weight * mean((A - A0)^2) and its gradient into decoder_grad_.
+  T AnchorPenalty() {
+    if (anchor_weight_ <= 0) return T(0);
+    const T entries = static_cast<T>(std::max<Index>(decoder_.size(), 1));
+    const T w = static_cast<T>(anchor_weight_);
+    decoder_grad_.noalias() += (T(2) * w / entries) * (decoder_ - anchor_);
+    return w * (decoder_ - anchor_).squaredNorm() / entries;
+  }
+  T ScaledBatch(const Matrix<T>& out) {
+    resid_.noalias() = decoder_ * out;  // u = A x, then s u - y in place
+    const T entries = static_cast<T>(std::max<Index>(resid_.size(), 1));
+    scales_.resize(resid_.cols());
+    for (Index j = 0; j < resid_.cols(); ++j) {
+      const T uu = resid_.col(j).squaredNorm();
+      const T s = uu > T(0) ? std::max(T(0), resid_.col(j).dot(yb_.col(j))) / uu : T(0);
+      scales_[j] = s;
+      resid_.col(j) = s * resid_.col(j) - yb_.col(j);
+    }
+    const T loss = resid_.squaredNorm() / entries;
+    // dL/du_j = 2 s_j r_j / entries: the residual weighted by its pixel's scale.
+    for (Index j = 0; j < resid_.cols(); ++j) resid_.col(j) *= T(2) * scales_[j] / entries;
+    decoder_grad_.noalias() += resid_ * out.transpose();
+    dout_t_.noalias() = resid_.transpose() * decoder_;
+    dout_ = dout_t_.transpose();
+    encoder_.Backward(yb_, ws_, dout_);
+    return loss;
+  }
   Loss loss_ = Loss::kSquaredError;
   Matrix<T> angle_yhat_, angle_grad_, angle_dout_;
+  bool scaled_ = false;
+  Vector<T> scales_;
+  Matrix<T> anchor_;
+  double anchor_weight_ = 0;
 };
 
 // Applies a trained encoder to pixels (p x N) in blocks of `block` pixels, in parallel; r x N.

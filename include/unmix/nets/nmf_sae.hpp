@@ -44,6 +44,11 @@ struct NmfSaeOptions {
   double lambda = 0.01;        // initial theta = lambda t_s in every entry (paper: 0.01)
   double norm_epsilon = 1e-8;  // added to every column sum in zeta, so a column thresholded to zero stays 0
   bool mean_loss = false;      // false: eq. (9) as printed (a sum); true: divided by p N
+  // Stay-near-start penalty on the decoder's output (not in the paper; 0 = off): adds
+  // 0.5 c anchor (N / r) |A_K - A0|_F^2 with c the loss scale (1, or 1 / (p N) with mean_loss),
+  // i.e. anchor * mean((A_K - A0)^2) against the reconstruction's mean((A_K S_K - X)^2), the same
+  // units as the ADMM and MNN networks' penalty (AutoencoderNet::SetAnchor).
+  double anchor = 0;
   bool IsValid(std::string* why) const;
 };
 
@@ -90,6 +95,7 @@ class NmfSae : public train::Objective<T> {
   // the loss (no gradients).
   T Forward(Workspace& ws) const;
   Matrix<T> Endmembers() const;  // A_K, p x r
+  T AnchorWeight() const;        // anchor N / r (the factor of 0.5 c |A_K - A0|^2)
   Matrix<T> Abundances() const;  // S_K, r x N, for the training pixels
 
   const NmfSaeOptions& options() const { return options_; }

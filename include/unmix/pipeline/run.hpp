@@ -46,7 +46,12 @@ struct RunOptions {
   // min(1000, half the valid pixels) and are scored on the rest; NMF-SAE trains on
   // min(1000, N) (its paper's setting) and encodes the rest; other blind networks train on all.
   Index train_pixels = 0;
-  std::string preset = "authors";    // ADMM nets: "authors" (public code) or "paper" (equations)
+  // "unmix" (default): the authors' ADMM networks, and for every blind network the project's
+  // start (spatial-purity) and the keep-the-better guard (keep_better). "authors": the public
+  // code's ADMM settings with the papers' blind setting (VCA start, no guard). "paper": the
+  // equations as printed (ADMM lambda, mu, layer count, decoder bounds), VCA start, no guard.
+  // The blind levers (mixing, anchor) are off unless asked for in every preset.
+  std::string preset = "unmix";
   // ADMM nets: x-updates that also impose 1^T x = 1 (nets::AdmmNetOptions::sum_to_one). Off:
   // the papers' updates.
   bool sum_to_one = false;
@@ -56,11 +61,30 @@ struct RunOptions {
   // Blind ADMM and MNN networks: "mse" (squared reconstruction error, the papers') or "angle"
   // (mean spectral angle between each pixel and its reconstruction; blind to brightness).
   std::string reconstruction_loss = "mse";
+  // Blind ADMM and MNN networks: decoder "linear" (the papers') or "scaled" (each pixel s_j A x_j
+  // with its least-squares scale s_j; nets::AutoencoderNet::SetScaledMixing). Squared error only.
+  // Unset: "scaled" with preset "unmix" and the squared-error loss, else "linear".
+  std::optional<std::string> mixing;
+  // Blind networks (ADMM, MNN, NMF-SAE): weight of the stay-near-start penalty on the
+  // endmembers, weight * mean((A - A0)^2), in the units of the reconstruction error; 0 = off.
+  // Unset: kUnmixAnchor with preset "unmix", else 0.
+  std::optional<double> anchor;
+  static constexpr double kUnmixAnchor = 1.0;
+  // Blind networks: after training, compare the result with its start by the unsupervised
+  // criterion BlindFitRmse (internal.hpp) and keep the better one (details.keep_better in
+  // run.json). Unset: on for preset "unmix", off for "authors" and "paper".
+  std::optional<bool> keep_better;
+  // Blind networks: which weights training ends with. "loss": the lowest training loss (the
+  // trainer's keep_best); "fit": the lowest scaled-fit RMSE (the guard's criterion) of the
+  // endmembers, evaluated on a fixed subset of at most 2000 pixels at the start and every
+  // max(1, epochs / 100) epochs: early stopping by an unsupervised criterion.
+  std::string select = "loss";
   nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
   // Initial endmembers. Supervised networks: "gt" (the ground truth's), "vca", or "auto" (gt
-  // when the ground truth has endmembers). Blind networks and L1-NMF: "vca" (= "auto", the
-  // papers' start), "nfindr", "spatial-nfindr", "spatial-purity", or "best" (the lowest FCLS
-  // reconstruction error among N-FINDR and ten VCA runs; internal::BlindStart).
+  // when the ground truth has endmembers). Blind networks and L1-NMF: "vca" (the papers'
+  // start), "nfindr", "spatial-nfindr", "spatial-purity", "best" (the lowest FCLS
+  // reconstruction error among N-FINDR and ten VCA runs; internal::BlindStart) or "auto":
+  // spatial-purity for blind networks with preset "unmix", VCA otherwise (and for L1-NMF).
   std::string init = "auto";
   // "spatial-purity" (method and start): the exponent q of the purity weights x^q with which
   // each spatial N-FINDR endmember is re-estimated (purity::Options, purity_mean.hpp).
@@ -72,6 +96,12 @@ struct RunOptions {
   std::string augment = "none";
   std::function<void(const train::EpochReport&)> on_epoch;  // training progress
   bool IsValid(std::string* why) const;
+  // Blind networks: whether the keep-the-better guard runs (keep_better, else the preset's).
+  bool KeepBetter() const { return keep_better.value_or(preset == "unmix"); }
+  std::string Mixing() const {
+    return mixing.value_or(preset == "unmix" && reconstruction_loss == "mse" ? "scaled" : "linear");
+  }
+  double Anchor() const { return anchor.value_or(preset == "unmix" ? kUnmixAnchor : 0.0); }
 };
 
 struct MethodInfo {

@@ -40,6 +40,22 @@ struct SyntheticOptions {
   Layout layout = Layout::kPatches;
   Index regions = 40;
   double brightness = 0;
+  // Real-scene failure modes, all off by default (the scenes above stay bit for bit):
+  //  * max_purity c < 1: every pixel whose largest abundance exceeds c is moved towards the
+  //    simplex centre, x <- t x + (1 - t) 1/r with t such that its largest abundance is c, so no
+  //    pixel is purer than c (the papers' scenes are capped at gamma = 0.8 by construction).
+  //  * dark > 0: the last endmember is scaled to mean reflectance `dark` (water, shade).
+  //  * variability v > 0: endmember variability between pixels; pixel k mixes the spectra
+  //    e_i * (1 + v (a_ik + b_ik t)), t in [-1, 1] running over the bands, a_ik and b_ik uniform
+  //    in [-1, 1]: a brightness and a slope of its own for every material in every pixel. The
+  //    reference endmembers are the unperturbed e_i.
+  //  * noise_correlation rho in [0, 1): the noise of each pixel is an AR(1) series over the
+  //    bands, n_b = rho n_{b-1} + sqrt(1 - rho^2) w_b, with the same per-band variance (and SNR)
+  //    as white noise.
+  double max_purity = 1;
+  double dark = 0;
+  double variability = 0;
+  double noise_correlation = 0;
   // Endmember source. With a library: `library_names` picks by name, else random picks that
   // satisfy spectra.min_angle_deg. Without a library: the built-in generator.
   std::vector<std::string> library_names;
@@ -80,5 +96,8 @@ MatrixD PatchAbundances(Index patch, Index endmembers, double gamma, Rng& rng);
 MatrixD RegionAbundances(Index side, Index endmembers, Index regions, Rng& rng);
 MatrixD BlurAbundances(const MatrixD& abundances, Index side, const MatrixD& kernel);
 void RescaleToSumOne(MatrixD& abundances);
+// Moves every pixel (column) whose largest abundance exceeds `cap` towards the simplex centre
+// 1/r until its largest abundance is `cap` (SyntheticOptions::max_purity).
+void CapPurity(MatrixD& abundances, double cap);
 
 }  // namespace unmix
