@@ -6,7 +6,7 @@
 #include "unmix/core/error.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using testing::BruteForceQp;
 using testing::CheckKkt;

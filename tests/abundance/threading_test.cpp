@@ -8,7 +8,7 @@
 #include "unmix/abundance/sunsal.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 TEST(Threading, CallerThreadCountIsUnchanged) {
   const int before = omp_get_max_threads();

@@ -8,7 +8,7 @@
 #include "unmix/endmember/vca.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using testing::MakeScene;
 

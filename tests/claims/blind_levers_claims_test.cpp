@@ -12,7 +12,7 @@
 #include "testing.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using testing::RunCli;
 using testing::ScratchDir;

@@ -6,7 +6,7 @@
 #include <vector>
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 TEST(Rng, SameSeedSameSequence) {
   Rng a(42), b(42), c(43);

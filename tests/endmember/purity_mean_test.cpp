@@ -11,7 +11,7 @@
 #include "unmix/synth/synthetic.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 double AngleDeg(const VectorD& a, const VectorD& b) {
   return std::acos(std::clamp(a.dot(b) / (a.norm() * b.norm()), -1.0, 1.0)) * 180.0 / M_PI;

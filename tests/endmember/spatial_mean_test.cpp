@@ -6,7 +6,7 @@
 #include "unmix/core/rng.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 Scene RandomScene(Index rows, Index cols, Index p, Rng& rng, bool with_mask) {
   Scene s;

@@ -7,7 +7,7 @@
 #include "unmix/io/bands.hpp"
 
 namespace unmix::io {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using testing::CodedScene;
 using testing::CodedValue;

@@ -13,7 +13,7 @@
 namespace fs = std::filesystem;
 
 namespace unmix::io {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using testing::InputErrorMessage;
 using testing::ScratchDir;

@@ -24,7 +24,7 @@
 namespace fs = std::filesystem;
 
 namespace unmix::io {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using testing::CodedScene;
 using testing::CodedValue;

@@ -13,7 +13,7 @@
 #include "unmix/io/read.hpp"
 
 namespace unmix::io {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 double RelativeResidual(const MatrixF& y, const MatrixF& m, const MatrixF& a) {
   const MatrixD yd = y.cast<double>();

@@ -10,7 +10,7 @@
 #include "unmix/core/rng.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 MatrixD RandomPositive(Index rows, Index cols, Rng& rng) {
   MatrixD m(rows, cols);

@@ -12,7 +12,7 @@
 #include "unmix/core/rng.hpp"
 
 namespace unmix::nets {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 // Perturbs every parameter so tied/untied sets differ and the check is not at a special point.
 void Perturb(AdmmEncoder<double>& enc, Rng& rng, double scale) {

@@ -13,7 +13,7 @@
 #include "unmix/nets/mnn.hpp"
 
 namespace unmix::nets {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 struct Data {
   MatrixD a, y;

@@ -15,7 +15,7 @@
 #include "unmix/core/rng.hpp"
 
 namespace unmix::nets {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 struct MnnProblem {
   MatrixD a, y, x;

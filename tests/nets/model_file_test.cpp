@@ -9,7 +9,7 @@
 #include "unmix/core/rng.hpp"
 
 namespace unmix::nets {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 Model SmallModel() {
   Model m;

@@ -17,7 +17,7 @@
 #include "unmix/core/rng.hpp"
 
 namespace unmix::nets {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 // A noisy mixture X = A S + noise and a start (A0, S0) away from the truth, standing in for
 // VCA + FCLS: A0 perturbed multiplicatively, S0 a different point of the simplex.
@@ -106,7 +106,7 @@ TEST(NmfSae, AnchorPenaltyMatchesFiniteDifferencesAndItsDefinition) {
     o.lambda = 0.5;
     for (int tries = 0;; ++tries) {
       ASSERT_LT(tries, 200) << "could not find a point away from the relu kinks";
-      Problem s = MakeProblem(6, 3, 5, rng, 0.05, 0.6);
+      NmfProblem s = MakeNmfProblem(6, 3, 5, rng, 0.05, 0.6);
       s.a0(0, 0) = 0.02;
       NmfSae<double> plain(s.a0, s.s0, s.x, o);
       Perturb(plain, rng, 1.0);

@@ -16,7 +16,7 @@
 #include "unmix/nets/nmf_sae.hpp"
 
 namespace unmix::nets {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 double RelativeError(const MatrixD& got, const MatrixD& want) {
   const double scale = std::max(want.norm(), 1e-30);

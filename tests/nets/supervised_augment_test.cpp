@@ -7,7 +7,7 @@
 #include "unmix/nets/admm_nets.hpp"
 
 namespace unmix::nets {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 struct Data {
   MatrixD a, x, y;

@@ -19,7 +19,7 @@
 #include "testing.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 namespace fs = std::filesystem;
 using testing::RunCli;

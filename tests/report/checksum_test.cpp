@@ -9,7 +9,7 @@
 #include "unmix/report/checksum.hpp"
 
 namespace unmix::report {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 TEST(Sha256, NistVectors) {
   EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

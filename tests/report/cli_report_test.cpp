@@ -15,7 +15,7 @@
 #include "unmix/report/checksum.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 namespace fs = std::filesystem;
 using testing::RunCli;

@@ -10,7 +10,7 @@
 #include "unmix/report/image.hpp"
 
 namespace unmix::report {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using ::unmix::testing::CountOf;
 

@@ -11,7 +11,7 @@
 #include "unmix/report/image.hpp"
 
 namespace unmix::report {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 

@@ -13,7 +13,7 @@
 #include "unmix/io/read.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using namespace testing;
 namespace fs = std::filesystem;

@@ -12,7 +12,7 @@
 #include "unmix/nets/model_file.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using namespace testing;
 namespace fs = std::filesystem;

@@ -9,7 +9,7 @@
 #include "unmix/core/cancel.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using namespace testing;
 namespace fs = std::filesystem;

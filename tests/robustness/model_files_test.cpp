@@ -5,7 +5,7 @@
 #include "robustness_util.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using namespace testing;
 namespace fs = std::filesystem;

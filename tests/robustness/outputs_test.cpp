@@ -16,7 +16,7 @@
 #include "unmix/io/raster.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using namespace testing;
 namespace fs = std::filesystem;

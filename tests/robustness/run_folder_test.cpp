@@ -19,7 +19,7 @@
 #include "unmix/report/checksum.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 using namespace testing;
 namespace fs = std::filesystem;

@@ -7,7 +7,7 @@
 #include "unmix/synth/synthetic.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 SyntheticOptions Regions() {
   auto o = SyntheticOptions::UAdmmNets();

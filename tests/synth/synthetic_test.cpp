@@ -11,7 +11,7 @@
 #include "unmix/metrics/metrics.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 TEST(GaussianKernel, NormalisedWithRequestedVariance) {
   const MatrixD w = GaussianKernel(11, 2.0);

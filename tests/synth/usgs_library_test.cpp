@@ -7,7 +7,7 @@
 #include "unmix/synth/synthetic.hpp"
 
 namespace unmix {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 TEST(SyntheticFromUsgs, NmfSaePresetPicksItsSixMinerals) {
   UNMIX_REQUIRE_SHARED_FILE(path, "usgs_library/USGS_1995_Library.mat");

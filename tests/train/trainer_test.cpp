@@ -9,7 +9,7 @@
 #include "unmix/core/rng.hpp"
 
 namespace unmix::train {
-namespace {
+namespace UNMIX_TEST_UNIT {
 
 // Least squares: min_w mean_i (a_i^T w - b_i)^2 over samples, solution known.
 class LeastSquares : public Objective<double> {
