@@ -7,6 +7,10 @@
 #
 # Needs clang and libFuzzer (`scripts/setup.sh fuzz`) and a test_robustness binary, which writes
 # the seed corpus: UNMIX_SEEDER, else the release build's (built when missing).
+#
+# The corpus each run grows is kept outside the tree, in UNMIX_FUZZ_CORPUS (default
+# ~/.cache/unmix/fuzz-corpus, one folder per target), so the next run on this machine, from any
+# clone, starts where the last one ended instead of from the seeds alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -15,6 +19,7 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(mat envi_header model)
 jobs=${JOBS:-$(nproc)}
 build=build/fuzz
+corpus_root=${UNMIX_FUZZ_CORPUS:-${XDG_CACHE_HOME:-$HOME/.cache}/unmix/fuzz-corpus}
 
 t0=$(date +%s)
 cmake -S fuzz -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ >/dev/null
@@ -39,7 +44,7 @@ export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # The targets run side by side, as many at a time as there are jobs (each is one process).
 run_target() {
-  local t=$1 corpus="$build/corpus/$1" log="$build/$1.log" scratch="$build/tmp-$1"
+  local t=$1 corpus="$corpus_root/$1" log="$build/$1.log" scratch="$build/tmp-$1"
   mkdir -p "$corpus"
   rm -rf "$scratch"
   mkdir -p "$scratch"
@@ -69,7 +74,7 @@ for t in "${targets[@]}"; do
   log="$build/$t.log"
   rc=$(cat "$build/$t.rc" 2>/dev/null || echo 1)
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  size=$(find "$build/corpus/$t" -type f | wc -l)
+  size=$(find "$corpus_root/$t" -type f | wc -l)
   if [ "$rc" -eq 0 ]; then
     echo "fuzz $t: ${runs:-0} executions in ${seconds} s, corpus $size inputs, no crash"
   else
