@@ -5,6 +5,7 @@
 #include <Eigen/LU>
 #include <cmath>
 
+#include "admm_test_util.hpp"
 #include "gradient_check.hpp"
 #include "unmix/abundance/fcls.hpp"
 #include "unmix/abundance/sunsal.hpp"
@@ -14,22 +15,8 @@
 namespace unmix::nets {
 namespace UNMIX_TEST_UNIT {
 
-// Perturbs every parameter so tied/untied sets differ and the check is not at a special point.
-void Perturb(AdmmEncoder<double>& enc, Rng& rng, double scale) {
-  auto& p = enc.params();
-  for (auto* m : {&p.wt, &p.bt, &p.theta, &p.eta, &p.c})
-    for (Index k = 0; k < m->size(); ++k) m->data()[k] *= 1.0 + scale * (rng.Uniform() - 0.5);
-}
-
-// True when no pre-activation lies within `margin` of the relu kink (finite differences would
-// straddle it).
-bool AwayFromKinks(const AdmmEncoder<double>& enc, const MatrixD& y, double margin) {
-  typename AdmmEncoder<double>::Workspace ws;
-  enc.Forward(y, ws);
-  for (const auto& pre : ws.pre)
-    if (pre.cwiseAbs().minCoeff() < margin) return false;
-  return true;
-}
+using testing::AwayFromKinks;
+using testing::Perturb;
 
 struct Problem {
   MatrixD a, y, x;

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <vector>
 
+#include "admm_test_util.hpp"
 #include "gradient_check.hpp"
 #include "random_data.hpp"
 #include "unmix/core/rng.hpp"
@@ -29,19 +30,8 @@ Data MakeData(Index p, Index r, Index n, Rng& rng) {
   return d;
 }
 
-void Perturb(AdmmEncoder<double>& enc, Rng& rng, double scale) {
-  auto& p = enc.params();
-  for (auto* m : {&p.wt, &p.bt, &p.theta, &p.eta, &p.c})
-    for (Index k = 0; k < m->size(); ++k) m->data()[k] *= 1.0 + scale * (rng.Uniform() - 0.5);
-}
-
-bool AwayFromKinks(const AdmmEncoder<double>& enc, const MatrixD& y, double margin) {
-  typename AdmmEncoder<double>::Workspace ws;
-  enc.Forward(y, ws);
-  for (const auto& pre : ws.pre)
-    if (pre.cwiseAbs().minCoeff() < margin) return false;
-  return true;
-}
+using testing::AwayFromKinks;
+using testing::Perturb;
 
 double FullLoss(train::Objective<double>& net) {
   std::vector<Index> all(static_cast<size_t>(net.Samples()));
