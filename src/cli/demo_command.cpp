@@ -1,6 +1,8 @@
 // unmix demo: the quick-start job. Builds the built-in synthetic scene, unmixes it blind with
 // every method, prints a comparison table, writes a comparison report and ends with its path.
 #include <cmath>
+#include <cstdio>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -47,40 +49,92 @@ void RunDemo(DemoArgs& a) {
                             "{} endmembers, SNR {:g} dB, seed {} ({:.2f} s)",
                             kVersion, syn.scene.rows, syn.scene.cols, syn.scene.bands(), syn.endmembers.count(),
                             a.snr, so.seed, t_synth));
-  Say(a.common, fmt::format("blind unmixing with r = {}, {} threads; scores after Hungarian matching on SAD\n",
-                            syn.endmembers.count(), threads));
-  Say(a.common, MetricsTableHeader());
-
   std::vector<std::string> methods = a.methods;
   if (methods.empty())
     for (const auto& m : Methods())
       if (m.blind) methods.push_back(m.name);
+  const std::string scene_path = (out / "scene" / "scene.hdr").string();
+  Say(a.common, fmt::format("{} methods to run, one after the other, on {} with r = {}, seed {}, {} threads:",
+                            methods.size(), scene_path, syn.endmembers.count(), so.seed, threads));
   nlohmann::json summary = {{"version", kVersion},
                             {"command", a.argv},
-                            {"scene", (out / "scene" / "scene.hdr").string()},
+                            {"scene", scene_path},
                             {"ground_truth", (out / "scene" / "gt.mat").string()},
                             {"snr_db", a.snr},
                             {"seed", so.seed},
                             {"threads", threads},
                             {"methods", nlohmann::json::array()}};
-  for (const auto& m : methods) {
+  // One line per method as it runs: what is about to run, then its time and start.
+  struct Done {
+    std::string method, start;  // start: what the method refined ("" when none)
+    Evaluation final_eval;
+    std::optional<Evaluation> init_eval;
+    double seconds = 0, init_seconds = 0;
+  };
+  std::vector<Done> done;
+  const bool progress = !a.common.quiet && !a.common.json;
+  for (size_t k = 0; k < methods.size(); ++k) {
+    const std::string& m = methods[k];
     RunOptions ro;
     ro.method = m;
     ro.endmembers = syn.endmembers.count();
     ro.seed = so.seed;
     ro.on_epoch = nullptr;
+    const MethodInfo* info = FindMethod(m);
+    const std::string start = info ? StartDescription(ro, *info, /*gt_has_endmembers=*/true) : std::string();
+    if (progress) {
+      fmt::print("  [{:>2}/{}] {:<15}{} ... ", k + 1, methods.size(), m,
+                 start.empty() ? std::string() : " from " + start);
+      std::fflush(stdout);
+    }
     RunResult result = RunMethod(syn.scene, ro, &gt);
     Scored scored = ScoreRun(result, syn.scene, gt, MatchRule::kHungarianSad);
     const nlohmann::json record = {{"command", a.argv}, {"version", kVersion}, {"method", m},
-                                   {"input", (out / "scene" / "scene.hdr").string()},
+                                   {"input", scene_path},
                                    {"ground_truth", (out / "scene" / "gt.mat").string()},
                                    {"endmembers", ro.endmembers}, {"seed", ro.seed}, {"threads", threads},
                                    {"snr_db", a.snr}, {"timings", result.timings}, {"details", result.details},
                                    {"reports", result.reports}};
     WriteRunFolder(out / m, syn.scene, result, scored, record);
-    if (scored.init_eval) Say(a.common, MetricsTableRow("  (start)", *scored.init_eval, result.timings.at("init")));
-    Say(a.common, MetricsTableRow(m, scored.final_eval, result.timings.at("total")));
+    const double seconds = result.timings.at("total");
+    if (progress) fmt::print("{:.2f} s\n", seconds);
+    std::string start_name;
+    if (scored.init_eval)
+      start_name = result.details.contains("init") && result.details["init"].is_string()
+                       ? result.details["init"].get<std::string>() + " + FCLS"
+                       : (start.empty() ? std::string("its start") : start);
+    done.push_back({m, start_name, scored.final_eval, scored.init_eval, seconds,
+                    result.timings.count("init") ? result.timings.at("init") : 0.0});
     summary["methods"].push_back(scored.metrics);
+  }
+
+  // The table: methods without a start first, then each start once (or a pointer to the method
+  // row it equals) with the methods that refined it under it.
+  Say(a.common, fmt::format("\nscores after Hungarian matching on SAD (lower is better):\n{}", MetricsTableHeader()));
+  const auto scores_key = [](const Evaluation& ev) { return MetricsTableRow("", ev, 0.0); };
+  std::map<std::string, std::string> method_with_scores;  // scores key -> first method without a start
+  for (const auto& d : done)
+    if (!d.init_eval) {
+      Say(a.common, MetricsTableRow(d.method, d.final_eval, d.seconds));
+      method_with_scores.emplace(scores_key(d.final_eval), d.method);
+    }
+  std::vector<std::string> group_order;
+  std::map<std::string, std::vector<const Done*>> groups;
+  for (const auto& d : done)
+    if (d.init_eval) {
+      const std::string key = scores_key(*d.init_eval);
+      if (!groups.count(key)) group_order.push_back(key);
+      groups[key].push_back(&d);
+    }
+  for (const auto& key : group_order) {
+    const Done& first = *groups[key].front();
+    if (const auto same = method_with_scores.find(key); same != method_with_scores.end()) {
+      Say(a.common, fmt::format("from the start {} (its scores: the {} row above):", first.start, same->second));
+    } else {
+      Say(a.common, fmt::format("from the start {}:", first.start));
+      Say(a.common, MetricsTableRow("  (start)", *first.init_eval, first.init_seconds));
+    }
+    for (const Done* d : groups[key]) Say(a.common, MetricsTableRow("  " + d->method, d->final_eval, d->seconds));
   }
   summary["report"] = (out / "report.html").string();
   WriteJson(out / "summary.json", summary);
@@ -97,10 +151,21 @@ void RunDemo(DemoArgs& a) {
     fmt::print("{}\n", summary.dump(2));
     return;
   }
-  Say(a.common, fmt::format("\nSAD: mean spectral angle to the true endmembers; RMSE: abundance RMSE (mean of "
-                            "per-pixel RMSE); AAD, AID: see docs/metrics.md"));
-  Say(a.common, fmt::format("results: {}", std::filesystem::absolute(out).lexically_normal().string()));
+  Say(a.common, "\nSAD: mean spectral angle to the true endmembers, degrees. RMSE: abundance RMSE (mean over pixels "
+                "of the per-pixel RMSE), in abundance fraction (0 to 1). AAD: mean abundance angle, degrees. AID: mean "
+                "abundance information divergence (symmetric Kullback-Leibler), nats. time: seconds for the method, "
+                "its start included; a (start) row's time is building the start once. docs/metrics.md");
+  const std::string results = std::filesystem::absolute(out).lexically_normal().string();
+  Say(a.common, fmt::format("\nresults: {} (one run folder per method, scene/ holds the scene and its ground truth)",
+                            results));
   Say(a.common, fmt::format("report: {}", std::filesystem::absolute(report_path).lexically_normal().string()));
+  Say(a.common, "\nnext:");
+  Say(a.common, fmt::format("  unmix run -m bunet2 -i {0}/scene/scene.hdr --gt {0}/scene/gt.mat -o runs/bunet2 --epochs 100"
+                            "     # one method, your settings", a.common.out));
+  Say(a.common, "  unmix run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine     # your own ENVI or GeoTIFF scene "
+                "(r by HySime unless -r N); docs/tutorial.md");
+  Say(a.common, fmt::format("  unmix report {}     # rebuild the comparison after adding or removing run folders",
+                            a.common.out));
 }
 
 }  // namespace

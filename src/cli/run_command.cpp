@@ -127,6 +127,13 @@ void RunRun(RunArgs& a) {
   const MethodInfo& info = *FindMethod(o.method);  // IsValid above refused unknown names
   if (a.train_only && !info.network)
     throw OptionError(fmt::format("unmix train needs a network method; '{}' has nothing to train", o.method));
+  if (!a.common.quiet && !a.common.json) {
+    // What is about to run, before the work (training can take minutes).
+    const std::string start = StartDescription(o, info, gt && gt->endmembers.has_value());
+    fmt::print("{} on {} ({} x {} pixels, {} bands), r = {} ({}){}{}\n", o.method, scene.source, scene.rows,
+               scene.cols, scene.bands(), o.endmembers, how, start.empty() ? "" : ", start: ", start);
+    std::fflush(stdout);
+  }
   RunResult result = RunMethod(scene, o, gt ? &*gt : nullptr);
   result.timings["read"] = t_read;
   std::optional<Scored> scored;
@@ -191,8 +198,6 @@ void RunRun(RunArgs& a) {
     return;
   }
   if (a.common.quiet) return;
-  fmt::print("{} on {} ({} x {} pixels, {} bands), r = {} ({})\n", o.method, scene.source, scene.rows,
-             scene.cols, scene.bands(), o.endmembers, how);
   for (const auto& line : result.reports) fmt::print("  {}\n", line);
   if (scored) {
     fmt::print("{}\n", MetricsTableHeader());

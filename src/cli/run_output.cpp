@@ -1,6 +1,8 @@
 #include "cli/run_output.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +12,7 @@
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/io/csv.hpp"
+#include "unmix/io/georeference.hpp"
 #include "unmix/io/mat.hpp"
 #include "unmix/report/checksum.hpp"
 #include "unmix/report/html_report.hpp"
@@ -17,6 +20,24 @@
 #include "unmix/report/metrics_json.hpp"
 
 namespace unmix::cli {
+
+
+
+std::string StartDescription(const RunOptions& o, const MethodInfo& info, bool gt_has_endmembers) {
+  if (!info.network && o.method != "l1-nmf") return "";
+  std::string init = o.init;
+  if (init == "auto") {
+    if (info.supervised) init = gt_has_endmembers ? "gt" : "vca";
+    else if (info.network && o.preset == "unmix") init = "spatial-purity";
+    else init = "vca";
+  }
+  if (info.supervised) return init == "gt" ? "the ground-truth endmembers" : init;
+  if (init == "best") return "the best of N-FINDR and 10 VCA runs + FCLS";
+  if (init == "vca") return "VCA + FCLS";
+  if (init == "nfindr") return "N-FINDR + FCLS";
+  return init + " + FCLS";
+}
+
 namespace {
 
 // Abundance metrics cover `test_pixels` when given (supervised methods), else the valid pixels.
@@ -223,6 +244,7 @@ fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const
   record["input_checksums"] = InputChecksums(record);
   record["timings"]["checksums"] = sw.seconds();
   record["wavelength_units"] = scene.wavelength_units;
+  if (const auto geo = io::GeoreferenceJson(scene); !geo.is_null()) record["georeference"] = geo;
   record["preview"] = {{"file", "preview.png"},
                        {"caption", preview.caption},
                        {"bands", {preview.bands[0] + 1, preview.bands[1] + 1, preview.bands[2] + 1}},

@@ -32,6 +32,10 @@ struct Scored {
 // in matched order when the reference has names.
 Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, MatchRule rule);
 
+// What `method` starts from with options `o`, as printed before a run ("spatial-purity + FCLS"),
+// following RunOptions::init; empty for methods without a start.
+std::string StartDescription(const RunOptions& o, const MethodInfo& info, bool gt_has_endmembers);
+
 // Writes a run folder: DIR/endmembers.csv, DIR/endmembers.mat, DIR/result.mat (benchmark
 // layout), DIR/abundances.{tif,img}, DIR/metrics.json (when scored), DIR/model.json and
 // DIR/loss.csv (networks), DIR/preview.png, DIR/run.json and DIR/report.html. run.json is

@@ -219,7 +219,7 @@ bool AllPositive(const std::vector<double>& v) {
 
 constexpr const char* kStyle = R"css(
 :root { color-scheme: light; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1d1d1f;
+body { overflow-wrap: anywhere; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1d1d1f;
        background: #f5f5f3; margin: 0; }
 main { max-width: 1320px; margin: 0 auto; padding: 22px 28px 36px; }
 h1 { font-size: 24px; margin: 0 0 2px; }
@@ -243,8 +243,15 @@ img.map, img.preview { image-rendering: pixelated; max-width: 100%; height: auto
              border-top: 1px solid #ececec; }
 .endmember:first-of-type { border-top: none; padding-top: 4px; }
 .maps { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-start; }
+/* Comparison maps: a grid of equal cells that wraps by design, the colour bar in its own column. */
+.cmp-maps { flex: 1 1 100%; min-width: 0; display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 10px; align-items: start; }
+.map-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(var(--cell, 150px), 1fr)); gap: 10px; }
+.map-grid figure img.map { width: 100%; }
+.map-grid figcaption { overflow-wrap: anywhere; }
+svg.plot { max-width: 100%; height: auto; }
 .badge { font-weight: normal; color: #555; font-size: 13px; margin-left: 8px; }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 0 0 12px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 0 0 12px; display: block;
+        max-width: 100%; overflow-x: auto; overflow-wrap: normal; }
 th, td { padding: 4px 10px; border-bottom: 1px solid #e6e6e6; text-align: left; vertical-align: top; }
 th { background: #f7f7f5; font-weight: 600; }
 td.num, th.num { text-align: right; }
@@ -256,6 +263,12 @@ pre { background: #f6f6f6; padding: 10px; overflow: auto; font-size: 12px; max-h
 details summary { cursor: pointer; color: #205493; margin: 6px 0; }
 footer { color: #777; font-size: 12px; margin-top: 22px; }
 #check-failed { display: none; background: #fdecea; border: 1px solid #e0a09a; padding: 8px 12px; border-radius: 6px; }
+@media (max-width: 640px) {
+  main { padding: 12px 8px 24px; }
+  section { padding: 12px 10px; margin: 10px 0; }
+  h1 { font-size: 20px; }
+  .map-grid { grid-template-columns: repeat(auto-fill, minmax(100px, 1fr)); }
+}
 @media print { body { background: #fff; } section { break-inside: avoid; border: none; } nav { display: none; } }
 )css";
 
@@ -277,6 +290,13 @@ constexpr const char* kScript = R"js(
                       ' plot(s) failed to display: the file may be damaged.';
       w.style.display = 'block';
     }
+    var root = document.documentElement, wide = 0;
+    document.querySelectorAll('main *').forEach(function (e) {
+      if (e.getBoundingClientRect().right > root.clientWidth + 0.5 && !e.closest('table, pre')) wide++;
+    });
+    body.setAttribute('data-viewport', root.clientWidth + 'x' + root.clientHeight);
+    body.setAttribute('data-overflow-px', String(Math.max(0, root.scrollWidth - root.clientWidth)));
+    body.setAttribute('data-wide-elements', String(wide));
     body.setAttribute('data-check', 'done');
   });
 })();
@@ -323,6 +343,30 @@ std::string PreviewFigure(const RunContents& c) {
                      fmt::format("<img class=\"preview\" id=\"scene-preview\" alt=\"scene preview\"{} src=\"{}\">", size,
                                  DataUri("image/png", c.preview_png)),
                      H(c.preview_caption.empty() ? std::string("scene preview") : c.preview_caption));
+}
+
+// "CRS ... · pixel size ... · extent ..." from run.json's "georeference", or "" when absent.
+std::string GeoreferenceText(const json& run) {
+  if (!run.is_object() || !run.contains("georeference") || !run["georeference"].is_object()) return "";
+  const json& g = run["georeference"];
+  const std::string units = String(g, "units");
+  const std::string u = units.empty() ? std::string() : " " + H(units);
+  std::vector<std::string> parts;
+  if (!String(g, "crs").empty())
+    parts.push_back("CRS " + H(String(g, "crs")) +
+                    (String(g, "crs_code").empty() ? std::string() : " (" + H(String(g, "crs_code")) + ")"));
+  if (const auto px = NumberAt(g, "pixel_size", 0), py = NumberAt(g, "pixel_size", 1); px && py)
+    parts.push_back(fmt::format("pixel size {:.6g} &times; {:.6g}{}", *px, *py, u));
+  if (g.contains("extent") && g["extent"].is_object()) {
+    const json& e = g["extent"];
+    const auto x0 = Number(e, {"min_x"}), y0 = Number(e, {"min_y"}), x1 = Number(e, {"max_x"}), y1 = Number(e, {"max_y"});
+    if (x0 && y0 && x1 && y1)
+      parts.push_back(fmt::format("extent x {:.10g} to {:.10g}, y {:.10g} to {:.10g}{}", *x0, *x1, *y0, *y1, u));
+  }
+  if (g.value("rotated", false)) parts.push_back("rotated grid");
+  std::string s;
+  for (const auto& p : parts) s += (s.empty() ? "" : " &middot; ") + p;
+  return s.empty() ? s : "<p class=\"sub\" id=\"georeference\">" + s + "</p>";
 }
 
 struct MetricRow {
@@ -466,7 +510,7 @@ std::string RenderRunReport(const RunContents& c) {
   facts.push_back(fmt::format("r = {}", EstimateCount(c)));
   if (!String(run, "version").empty()) facts.push_back("unmix " + H(String(run, "version")));
   for (size_t i = 0; i < facts.size(); ++i) page += (i ? " &middot; " : "") + facts[i];
-  page += "</p><p class=\"chips\">";
+  page += "</p>" + GeoreferenceText(run) + "<p class=\"chips\">";
   if (const auto v = Number(m, {"sad_deg_mean"})) page += fmt::format("<span>SAD {:.2f}&deg;</span>", *v);
   if (const auto v = Number(m, {"rmse"})) page += fmt::format("<span>RMSE {:.4f}</span>", *v);
   if (const auto v = Number(m, {"aad_deg"})) page += fmt::format("<span>AAD {:.2f}&deg;</span>", *v);
@@ -628,10 +672,13 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
     if (!String(r.run, "input").empty()) inputs.insert(String(r.run, "input"));
   if (inputs.size() == 1) page += "scene " + H(*inputs.begin()) + " &middot; ";
   else if (inputs.size() > 1) page += fmt::format("{} different inputs &middot; ", inputs.size());
-  page += fmt::format("unmix {}</p><nav><a href=\"#scores\">scores</a><a href=\"#maps\">maps</a><a "
+  std::string geo;
+  for (const auto& r : runs)
+    if (geo.empty()) geo = GeoreferenceText(r.run);
+  page += fmt::format("unmix {}</p>{}<nav><a href=\"#scores\">scores</a><a href=\"#maps\">maps</a><a "
                       "href=\"#spectra\">spectra</a><a href=\"#training\">training</a><a href=\"#runs\">runs</a></nav>"
                       "</header>\n",
-                      kVersion);
+                      kVersion, geo);
   std::vector<std::string> notes;
   if (inputs.size() > 1) notes.push_back("the runs read different input files; their scores may not be comparable");
   if (!ref) notes.push_back("no run has ground truth: endmembers are shown in each run's own order and rows need not "
@@ -719,13 +766,15 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   page += "</div></section>\n";
 
   // Maps: per endmember, the reference and every run side by side.
-  const int side = runs.size() <= 4 ? 180 : runs.size() <= 6 ? 150 : 100;  // one row of maps per endmember
+  // Grid cells of at least `side` px: as many per line as fit, the rest on the next (by design).
+  const int side = runs.size() <= 4 ? 180 : runs.size() <= 6 ? 150 : 120;
   page += "<section id=\"maps\"><h2>Abundance maps</h2><p class=\"lead\">One row per endmember: the reference (when "
           "known) and each run's matched estimate, viridis on a fixed 0 to 1 scale; checkered where there is no "
           "data.</p>";
   for (Index i = 0; i < n_rows; ++i) {
-    page += fmt::format("<div class=\"endmember\" id=\"cmp-endmember-{}\"><h3>{}. {}</h3><div class=\"maps\">", i,
-                        i + 1, H(names[static_cast<size_t>(i)]));
+    page += fmt::format("<div class=\"endmember\" id=\"cmp-endmember-{}\"><h3>{}. {}</h3><div class=\"cmp-maps\">"
+                        "<div class=\"map-grid\" style=\"--cell: {}px\">",
+                        i, i + 1, H(names[static_cast<size_t>(i)]), side);
     int bar = 0;
     if (ref && ref->reference_maps && i < ref->reference_maps->count()) {
       page += Figure(MapImg(*ref->reference_maps, i, fmt::format("cmp-ref-map-{}", i),
@@ -742,6 +791,7 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
                      H(labels[ri]) + (rmse ? fmt::format("<br>RMSE {:.4f}", *rmse) : std::string()));
       bar = std::max(bar, DisplaySize(*runs[ri].maps, side).height);
     }
+    page += "</div>";
     if (bar > 0) page += ColourBarSvg(fmt::format("cmp-colourbar-{}", i), std::max(bar, 120));
     page += "</div></div>\n";
   }
@@ -773,7 +823,9 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
       s.label = labels[ri] + (sad ? " (" + SadText(sad) + ")" : std::string());
       s.x = SpectrumX(*runs[ri].endmembers);
       s.y = Column(*runs[ri].endmembers, j);
-      s.colour = SeriesPalette()[ri % SeriesPalette().size()];
+      const SeriesStyle style = SeriesStyleAt(ri);
+      s.colour = style.colour;
+      s.dash = style.dash;
       series.push_back(s);
     }
     if (series.empty()) continue;
@@ -794,10 +846,21 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   // Loss curves of the trained runs.
   std::vector<Series> losses;
   bool log_y = true;
+  size_t longest = 0;
   for (size_t ri = 0; ri < runs.size(); ++ri)
     if (!runs[ri].loss.empty()) {
-      losses.push_back(LossSeries(runs[ri].loss, labels[ri], SeriesPalette()[ri % SeriesPalette().size()]));
-      log_y = log_y && AllPositive(runs[ri].loss);
+      // Relative to the first value: objectives of different scales and lengths share one axis.
+      const double first = runs[ri].loss.front();
+      std::vector<double> rel = runs[ri].loss;
+      if (std::isfinite(first) && first != 0)
+        for (double& v : rel) v /= first;
+      const SeriesStyle style = SeriesStyleAt(ri);
+      Series s = LossSeries(rel, fmt::format("{} ({} epochs, first {:.4g})", labels[ri], runs[ri].loss.size() - 1, first),
+                            style.colour);
+      s.dash = style.dash;
+      losses.push_back(s);
+      log_y = log_y && AllPositive(rel);
+      longest = std::max(longest, runs[ri].loss.size() - 1);
     }
   page += "<section id=\"training\"><h2>Training</h2>";
   if (losses.empty()) {
@@ -805,15 +868,17 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   } else {
     PlotOptions po;
     po.id = "cmp-loss";
-    po.title = "training loss per epoch";
+    po.title = "training loss relative to its first value";
     po.x_label = "epoch (0 = initial weights)";
-    po.y_label = log_y ? "loss (log scale)" : "loss";
+    po.y_label = log_y ? "loss / first loss (log scale)" : "loss / first loss";
     po.log_y = log_y;
     po.width = 760;
     po.height = 340;
     page += LinePlotSvg(losses, po);
-    page += "<p class=\"lead\">Each network's own objective: the curves show convergence, their levels are not "
-            "comparable between methods.</p>";
+    page += fmt::format("<p class=\"lead\">Each network's own objective divided by its value at epoch 0, so curves "
+                        "of different scales and lengths (up to {} epochs) share one axis: they show how far and how "
+                        "fast each loss fell, not which is lower. The legend gives each run's epochs and first "
+                        "value.</p>", longest);
   }
   page += "</section>\n";
 

@@ -45,8 +45,8 @@ nlohmann::json MetricsToJson(const Evaluation& ev, const MetricsContext& ctx) {
 }
 
 std::string MetricsTableHeader() {
-  return fmt::format("{:<14} {:>10} {:>10} {:>9} {:>9} {:>10}", "method", "SAD(deg)", "RMSE",
-                     "AAD(deg)", "AID", "time(s)");
+  return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8}", "method", "SAD(deg)", "RMSE(frac)",
+                     "AAD(deg)", "AID(nats)", "time(s)");
 }
 
 std::string MetricsTableRow(const std::string& method, const Evaluation& ev, double seconds) {
@@ -54,7 +54,7 @@ std::string MetricsTableRow(const std::string& method, const Evaluation& ev, dou
     return ok ? fmt::format("{:.{}f}", v, digits) : std::string("-");
   };
   const bool a = ev.abundances.has_value();
-  return fmt::format("{:<14} {:>10} {:>10} {:>9} {:>9} {:>10.3f}", method,
+  return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8.3f}", method,
                      num(ev.has_sad(), ev.sad_deg_mean(), 3),
                      num(a, a ? ev.abundances->rmse : 0, 4), num(a, a ? ev.abundances->aad_deg : 0, 3),
                      num(a, a ? ev.abundances->aid : 0, 4), seconds);

@@ -18,6 +18,11 @@ std::string Num(double v) {
   return s == "-0.0" ? "0.0" : s;
 }
 
+std::string DashAttribute(const Series& s) {
+  const std::string dash = !s.dash.empty() ? s.dash : s.dashed ? std::string("6 4") : std::string();
+  return dash.empty() ? std::string() : " stroke-dasharray=\"" + XmlEscape(dash) + "\"";
+}
+
 std::string Hex(const Rgb& c) { return fmt::format("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]); }
 
 struct LegendLayout {
@@ -62,9 +67,15 @@ std::string XmlEscape(std::string_view text) {
 }
 
 const std::vector<std::string>& SeriesPalette() {
-  static const std::vector<std::string> kPalette = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
-                                                    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+  static const std::vector<std::string> kPalette = {"#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7",
+                                                    "#56b4e9", "#332288", "#999933", "#882255", "#44aa99"};
   return kPalette;
+}
+
+SeriesStyle SeriesStyleAt(size_t i) {
+  static const char* const kDash[] = {"", "7 3", "2 2.5", "8 3 2 3"};
+  const auto& p = SeriesPalette();
+  return {p[i % p.size()], kDash[(i / p.size()) % 4]};
 }
 
 Axis LinearAxis(double lo, double hi, int target, bool extend) {
@@ -208,7 +219,7 @@ std::string LinePlotSvg(const std::vector<Series>& series, const PlotOptions& o)
     }
     if (d.empty()) continue;
     svg += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\"{}/>\n",
-                       d, XmlEscape(s.colour), s.width, s.dashed ? " stroke-dasharray=\"6 4\"" : "");
+                       d, XmlEscape(s.colour), s.width, DashAttribute(s));
   }
 
   // Legend below the axis title, so it never hides data.
@@ -219,7 +230,7 @@ std::string LinePlotSvg(const std::vector<Series>& series, const PlotOptions& o)
         "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>"
         "<text x=\"{}\" y=\"{}\" fill=\"#222\">{}</text>\n",
         Num(lx), Num(ly + 8), Num(lx + 22), Num(ly + 8), XmlEscape(s.colour), std::max(2.0, s.width),
-        s.dashed ? " stroke-dasharray=\"6 4\"" : "", Num(lx + 27), Num(ly + 12), XmlEscape(s.label));
+        DashAttribute(s), Num(lx + 27), Num(ly + 12), XmlEscape(s.label));
   }
   svg += "</svg>";
   return svg;

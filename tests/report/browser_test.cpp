@@ -4,6 +4,8 @@
 // (scripts/setup.sh browser installs it; `make test` does).
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <gdal_priv.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -161,6 +163,60 @@ TEST(Browser, ComparisonShowsEveryMapAndPlot) {
   }
   ExpectRendered(chromium, dir, dir / "runs" / "report.html", expected);
   ExpectScreenshot(chromium, dir, dir / "runs" / "report.html", "report-comparison.png");
+}
+
+// The comparison page at a desktop width (1280 px) and a phone width (390 px, in an iframe:
+// headless Chromium keeps its window at least 500 px wide): every image decoded, every plot laid
+// out, no horizontal overflow of the page and no element past the right edge (tables scroll in
+// their own box). Screenshots of both are kept under $UNMIX_SCREENSHOT_DIR when set.
+TEST(Browser, ComparisonFitsDesktopAndPhoneWidths) {
+  UNMIX_REQUIRE_CHROMIUM(chromium);
+  ScratchDir dir;
+  SynthReportScene(dir);
+  for (const std::string m : {"vca-fcls", "nfindr-fcls", "vca-sunsal", "spatial-purity", "spatial-nfindr"})
+    ASSERT_EQ(RunCli(ReportRunArgs(dir, m, "runs/" + m)).exit_code, 0);
+  ASSERT_EQ(RunCli(ReportRunArgs(dir, "bunet2", "runs/bunet2") + " --epochs 5").exit_code, 0);
+  ASSERT_EQ(RunCli("report -q '" + (dir / "runs").string() + "'").exit_code, 0);
+  const fs::path report = fs::absolute(dir / "runs" / "report.html");
+  const auto imgs = Ids(Slurp(report), "img").size();
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1280, 900}, {390, 844}}) {
+    SCOPED_TRACE(fmt::format("{} x {}", w, h));
+    const fs::path frame = dir / fmt::format("frame-{}.html", w);
+    std::ofstream(frame) << fmt::format(
+        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe id=\"f\" src=\"file://{}\" width=\"{}\" "
+        "height=\"{}\" style=\"border:0\"></iframe><script>document.getElementById('f').addEventListener('load', "
+        "function () {{ setTimeout(function () {{ var b = document.getElementById('f').contentDocument.body; "
+        "['data-check', 'data-viewport', 'data-overflow-px', 'data-wide-elements', 'data-images-ok', "
+        "'data-plots-ok'].forEach(function (k) {{ document.body.setAttribute(k, b.getAttribute(k)); }}); }}, 0); "
+        "}});</script></body></html>",
+        report.string(), w, h);
+    const auto r = Chromium(chromium, dir, fmt::format("--allow-file-access-from-files --window-size={},{} --dump-dom "
+                                                       "'file://{}'", std::max(w, 1280), h + 100, fs::absolute(frame).string()));
+    ASSERT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
+    EXPECT_EQ(Attribute(r.out, "data-check"), "done");
+    EXPECT_EQ(Attribute(r.out, "data-viewport"), fmt::format("{}x{}", w, h));
+    EXPECT_EQ(Attribute(r.out, "data-overflow-px"), "0");
+    EXPECT_EQ(Attribute(r.out, "data-wide-elements"), "0");
+    EXPECT_EQ(Attribute(r.out, "data-images-ok"), fmt::format("{0}/{0}", imgs));
+    const std::string plots = Attribute(r.out, "data-plots-ok");
+    EXPECT_EQ(plots.substr(0, plots.find('/')), plots.substr(plots.find('/') + 1)) << plots;
+    // A screenshot at this width: decoded, the requested size, not blank.
+    const fs::path shot = dir / fmt::format("comparison-{}.png", w);
+    const auto s = Chromium(chromium, dir, fmt::format("--screenshot='{}' --window-size={},{} 'file://{}'", shot.string(),
+                                                       std::max(w, 500), 2400, report.string()));
+    ASSERT_EQ(s.exit_code, 0) << s.log.substr(0, 4000);
+    GDALAllRegister();
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(shot.c_str(), GA_ReadOnly));
+    ASSERT_NE(ds, nullptr);
+    EXPECT_EQ(ds->GetRasterXSize(), std::max(w, 500));
+    GDALClose(ds);
+    if (const char* keep = std::getenv("UNMIX_SCREENSHOT_DIR"); keep && *keep)
+      fs::copy_file(shot, fs::path(keep) / shot.filename(), fs::copy_options::overwrite_existing);
+  }
+  // Maps sit in a grid that wraps by design; the loss plot is relative to each first value.
+  const std::string html = Slurp(report);
+  EXPECT_NE(html.find("class=\"map-grid\""), std::string::npos);
+  EXPECT_NE(html.find("loss / first loss"), std::string::npos);
 }
 
 // The page's check is real: a damaged image is counted and the warning shown.

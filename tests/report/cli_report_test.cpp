@@ -209,14 +209,47 @@ TEST(ReportCommand, RefusesWhatIsNotARunFolder) {
   EXPECT_TRUE(fs::exists(dir / "damaged" / "report.html"));
 }
 
+// A start shared by several methods is printed once, above them; a start equal to a method's own
+// row is named, not repeated.
+TEST(Demo, GroupsEachMethodWithItsStartOnce) {
+  ScratchDir dir;
+  const auto r = RunCli("demo --methods vca-fcls,l1-nmf --out '" + (dir / "demo").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("[ 2/2] l1-nmf          from VCA + FCLS ... "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("from the start VCA (seed 0) + FCLS (its scores: the vca-fcls row above):\n  l1-nmf"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("\n  (start) "), std::string::npos) << r.output;
+}
+
 TEST(Demo, EndsWithThePathOfItsReport) {
   ScratchDir dir;
   const auto r = RunCli("demo --methods vca-fcls,nfindr-fcls --out '" + (dir / "demo").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const fs::path report = fs::absolute(dir / "demo" / "report.html").lexically_normal();
-  std::string last = r.output.substr(0, r.output.size() - 1);
-  last = last.substr(last.rfind('\n') + 1);
-  EXPECT_EQ(last, "report: " + report.string());
+  // Work in the order it is done: the plan, one progress line per method, the table, then where
+  // the results are and what to try next.
+  const size_t plan = r.output.find("2 methods to run"), p1 = r.output.find("[ 1/2] vca-fcls"),
+               p2 = r.output.find("[ 2/2] nfindr-fcls"), table = r.output.find("AID(nats)"),
+               where = r.output.find("\nreport: " + report.string() + "\n"), next = r.output.find("\nnext:\n");
+  ASSERT_NE(plan, std::string::npos) << r.output;
+  ASSERT_NE(where, std::string::npos) << r.output;
+  ASSERT_NE(next, std::string::npos) << r.output;
+  EXPECT_LT(plan, p1);
+  EXPECT_LT(p1, p2);
+  EXPECT_LT(p2, table);
+  EXPECT_LT(table, where);
+  EXPECT_LT(where, next);
+  // Every column has a unit.
+  for (const char* head : {"SAD(deg)", "RMSE(frac)", "AAD(deg)", "AID(nats)", "time(s)"})
+    EXPECT_NE(r.output.find(head), std::string::npos) << head;
+  // The next commands work: the report one as printed, the own-file one on the demo's scene.
+  EXPECT_EQ(RunCli("report -q '" + (dir / "demo").string() + "'").exit_code, 0);
+  EXPECT_NE(r.output.find("unmix report " + (dir / "demo").string()), std::string::npos);
+  EXPECT_NE(r.output.find("unmix run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine"), std::string::npos);
+  const auto own = RunCli("run -q -m spatial-purity -i '" + (dir / "demo" / "scene" / "scene.hdr").string() + "' -o '" +
+                          (dir / "mine").string() + "'");
+  EXPECT_EQ(own.exit_code, 0) << own.output;
   ASSERT_TRUE(fs::exists(report));
   const std::string html = Slurp(report);
   EXPECT_TRUE(HasId(html, "comparison-table"));

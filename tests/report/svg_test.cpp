@@ -1,6 +1,8 @@
 // SVG plots: axes, ticks, series, legend, escaping, and well-formed XML.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <cpl_minixml.h>
 
 #include <cmath>
@@ -114,4 +116,25 @@ TEST(ColourBar, GradientTicksAndUniqueIds) {
 }
 
 }  // namespace
+}  // namespace unmix::report
+
+namespace unmix::report {
+namespace UNMIX_TEST_UNIT {
+
+// Twenty series get twenty different colour and line-style pairs, from the colour-blind-safe set.
+TEST(SeriesStyle, TwentyDistinctPairsFromTheSafePalette) {
+  std::set<std::pair<std::string, std::string>> pairs;
+  const std::set<std::string> safe = {"#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7",
+                                      "#56b4e9", "#332288", "#999933", "#882255", "#44aa99"};
+  for (size_t i = 0; i < 20; ++i) {
+    const SeriesStyle s = SeriesStyleAt(i);
+    EXPECT_TRUE(safe.count(s.colour)) << s.colour;
+    pairs.emplace(s.colour, s.dash);
+  }
+  EXPECT_EQ(pairs.size(), 20u);
+  Series a{"a", {0, 1}, {0, 1}, "#0072b2", false, 1.6, "7 3"};
+  EXPECT_NE(LinePlotSvg({a}, {}).find("stroke-dasharray=\"7 3\""), std::string::npos);
+}
+
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::report

@@ -132,10 +132,15 @@ TEST(Outputs, FullDiskFailsCleanlyAtEveryStage) {
     }
     ++failures;
     EXPECT_EQ(r.exit_code, 1) << r.output;
-    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
-    EXPECT_TRUE(Has(r.output, out.string())) << r.output;
-    const auto colon = r.output.find(": ", r.output.find(out.string()));
-    failing_files.insert(r.output.substr(0, colon));
+    // The line saying what is about to run comes first (before the work), then one error line.
+    const size_t plan_end = r.output.find('\n');
+    ASSERT_NE(plan_end, std::string::npos) << r.output;
+    EXPECT_TRUE(Has(r.output.substr(0, plan_end), " on ")) << r.output;
+    const std::string error = r.output.substr(plan_end + 1);
+    EXPECT_EQ(std::count(error.begin(), error.end(), '\n'), 1) << r.output;
+    EXPECT_TRUE(Has(error, out.string())) << r.output;
+    const auto colon = error.find(": ", error.find(out.string()));
+    failing_files.insert(error.substr(0, colon));
   }
   EXPECT_GE(failures, 3);
   // The disk filled up while writing different files of the folder, each failure was clean.

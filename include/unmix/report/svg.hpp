@@ -14,6 +14,7 @@ struct Series {
   std::string colour = "#0072b2";
   bool dashed = false;
   double width = 1.6;         // stroke width in pixels
+  std::string dash;           // stroke-dasharray ("" = solid unless `dashed`); wins over `dashed`
 };
 
 struct PlotOptions {
@@ -48,8 +49,18 @@ Axis LogAxis(double lo, double hi);
 // outside 1e-3..1e4 on log axes.
 std::string FormatTick(double value, double step, bool log_axis = false);
 
-// Colours for up to ten series (Tableau 10), repeated beyond.
+// Ten colour-blind-safe colours: Okabe-Ito's blue, orange, bluish green, vermillion, reddish
+// purple and sky blue, then Tol's indigo, olive, wine and teal (no black or grey: references
+// are drawn in near-black; no yellow: too pale on white).
 const std::vector<std::string>& SeriesPalette();
+
+struct SeriesStyle {
+  std::string colour;
+  std::string dash;  // stroke-dasharray, "" = solid
+};
+// Colour and line style of the i-th series: the ten colours solid, then dashed, dotted and
+// dash-dotted (40 distinct pairs, repeated beyond).
+SeriesStyle SeriesStyleAt(size_t i);
 
 // Escapes & < > " ' for text and attribute values.
 std::string XmlEscape(std::string_view text);
