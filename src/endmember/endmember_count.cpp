@@ -88,13 +88,15 @@ Index rcount::HfcCountFromEigenvalues(const VectorD& corr, const VectorD& cov, I
 
 Index rcount::ElbowCount(const std::vector<double>& rmse, double min_relative_gain) {
   if (rmse.empty()) return 0;
-  double best = rmse[0];
-  for (size_t r = 0; r + 1 < rmse.size(); ++r) {
-    const double next = std::min(best, rmse[r + 1]);
-    if (!(best > 0.0) || (best - next) / best < min_relative_gain) return static_cast<Index>(r + 1);
-    best = next;
-  }
-  return static_cast<Index>(rmse.size());
+  // m_r: running minimum (VCA's endmembers for r + 1 need not contain those for r, so e_r can
+  // rise); the estimate is the smallest r from which the rest of the sweep gains less than g.
+  std::vector<double> m(rmse.size());
+  m[0] = rmse[0];
+  for (size_t r = 1; r < rmse.size(); ++r) m[r] = std::min(m[r - 1], rmse[r]);
+  const double last = m.back();
+  for (size_t r = 0; r < m.size(); ++r)
+    if (!(m[r] > 0.0) || (m[r] - last) / m[r] < min_relative_gain) return static_cast<Index>(r + 1);
+  return static_cast<Index>(m.size());
 }
 
 namespace {

@@ -77,11 +77,13 @@ TEST(EndmemberCount, HfcCountsEigenvalueGapsAboveTheNeymanPearsonThreshold) {
   EXPECT_EQ(rcount::HfcCountFromEigenvalues(a, b, 20000, 0.025), 4);  // sigma 10x smaller
 }
 
-TEST(EndmemberCount, ElbowStopsAtTheFirstSmallGain) {
-  // Gains: 10->5 (0.5), 5->2 (0.6), 2->1 (0.5), 1->0.99 (0.01): the elbow is r = 4.
+TEST(EndmemberCount, ElbowStopsWhereTheRestOfTheSweepGainsLittle) {
+  // From r = 4 (1.0) the rest gains 2% (to 0.98); from r = 3 (2.0) it gains 51%: r = 4.
   EXPECT_EQ(rcount::ElbowCount({10, 5, 2, 1, 0.99, 0.98}, 0.05), 4);
-  // A rise (VCA is not nested) counts as no gain: running minimum.
-  EXPECT_EQ(rcount::ElbowCount({10, 5, 6, 1, 0.99}, 0.05), 2);
+  EXPECT_EQ(rcount::ElbowCount({10, 5, 2, 1, 0.99, 0.98}, 0.01), 5);
+  // A step that gains nothing (r = 2 -> 3, 5 -> 6: a rise, running minimum 5) before a large one
+  // does not stop the count: the rest of the sweep still gains 80% from r = 2.
+  EXPECT_EQ(rcount::ElbowCount({10, 5, 6, 1, 0.99}, 0.05), 4);
   EXPECT_EQ(rcount::ElbowCount({10, 5, 2}, 0.05), 3);  // never flattens: the largest r tried
 }
 

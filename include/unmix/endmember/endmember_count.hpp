@@ -14,10 +14,13 @@
 //               standard deviation of the hysime-guard regression.
 //  reconstruction  For r = 1 .. Options::max_count: VCA endmembers (seed Options::seed), NNLS
 //               abundances on at most Options::max_pixels evenly strided pixels, and the
-//               reconstruction RMSE e_r over all entries; m_r is its running minimum. The estimate
-//               is the smallest r whose next step gains less than Options::min_relative_gain:
-//               (m_r - m_{r+1}) / m_r < g. NNLS (no sum-to-one) so that per-pixel brightness
-//               scaling is not fitted with extra endmembers.
+//               reconstruction RMSE e_r over all entries; m_r is its running minimum (VCA is not
+//               nested, e_r can rise). The estimate is the smallest r from which the rest of the
+//               sweep gains less than g = Options::min_relative_gain: (m_r - m_max) / m_r < g.
+//               Looking at the rest of the sweep, not only at r + 1, keeps one unlucky VCA draw
+//               (a step that gains nothing before a large one) from stopping the count early.
+//               NNLS (no sum-to-one) so that per-pixel brightness scaling is not fitted with
+//               extra endmembers.
 //  default      The median of hysime-guard, nwhfc and reconstruction (three numbers, no ties).
 //
 // Requirements as for HySime: at least 2 bands, more pixels than bands, not all zero.
@@ -34,7 +37,7 @@ struct Options {
   double false_alarm = 1e-3;        // P_F of HFC and NWHFC; in (0, 0.5). Default 1e-3.
   Index guard_bands = 3;            // hysime-guard and NWHFC noise regression. Default 3.
   Index max_count = 20;             // largest r the reconstruction sweep tries (capped at p - 1)
-  double min_relative_gain = 0.05;  // reconstruction elbow threshold g. Default 0.05.
+  double min_relative_gain = 0.15;  // reconstruction elbow threshold g. Default 0.15.
   Index max_pixels = 4000;          // pixels used by the reconstruction sweep (strided)
   std::uint64_t seed = 0;           // VCA seed in the reconstruction sweep
   int num_threads = 0;              // 0 = omp_get_max_threads()
