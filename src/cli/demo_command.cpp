@@ -163,7 +163,7 @@ void RunDemo(DemoArgs& a) {
   Say(a.common, fmt::format("  unmix run -m bunet2 -i {0}/scene/scene.hdr --gt {0}/scene/gt.mat -o runs/bunet2 --epochs 100"
                             "     # one method, your settings", a.common.out));
   Say(a.common, "  unmix run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine     # your own ENVI or GeoTIFF scene "
-                "(r by HySime unless -r N); docs/tutorial.md");
+                "(r estimated unless -r N)");
   Say(a.common, fmt::format("  unmix report {}     # rebuild the comparison after adding or removing run folders",
                             a.common.out));
 }

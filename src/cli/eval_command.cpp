@@ -74,9 +74,14 @@ void RunEval(const EvalArgs& a) {
       fmt::print("  SAD {:<24} {:8.3f} deg\n",
                  i < ctx.reference_names.size() ? ctx.reference_names[i] : fmt::format("E{}", i + 1),
                  deg[i]);
-    fmt::print("  SAD mean                     {:8.3f} deg ({:.4f} rad)\n", ev.sad_deg_mean(),
-               ev.sad_rad_mean());
+    fmt::print("  SAD mean                     {:8.3f} deg ({:.4f} rad) over {} matched of {} estimates{}\n",
+               ev.sad_deg_mean(), ev.sad_rad_mean(), ev.reference_count, ev.estimated_count,
+               ev.unmatched_count() > 0
+                   ? fmt::format("; {} UNMATCHED surplus estimates not scored", ev.unmatched_count())
+                   : std::string());
   }
+  fmt::print("  unmatched estimates: {} of {}\n", ev.unmatched_count(), ev.estimated_count);
+  if (ev.unmatched_count() > 0) fmt::print("  note: {}\n", UnmatchedNote(ev));
   if (ev.abundances) {
     const auto& e = *ev.abundances;
     fmt::print("  abundance RMSE (per-pixel mean) {:.4f}, global {:.4f}\n", e.rmse, e.rmse_global);

@@ -13,6 +13,7 @@
 #include "cli/run_output.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
+#include "unmix/endmember/endmember_count.hpp"
 #include "unmix/endmember/hysime.hpp"
 #include "unmix/report/metrics_json.hpp"
 #include "unmix/version.hpp"
@@ -55,6 +56,10 @@ std::function<void(const train::EpochReport&)> ProgressPrinter(const CommonArgs&
   };
 }
 
+// Largest estimated r that `unmix run` accepts without -r: 20, and at most a tenth of the bands
+// (at least 1).
+Index RunEstimateBound(Index bands) { return std::max<Index>(1, std::min<Index>(20, bands / 10)); }
+
 Index ChooseEndmemberCount(const RunArgs& a, const Scene& scene, const GroundTruth* gt, std::string* how) {
   if (a.endmembers > 0) {
     *how = "given";
@@ -68,9 +73,26 @@ Index ChooseEndmemberCount(const RunArgs& a, const Scene& scene, const GroundTru
     *how = "from the ground truth";
     return gt->abundances->count();
   }
-  const auto h = EstimateEndmemberCount<float>(scene.valid_data());
-  *how = "estimated by HySime";
-  return h.count;
+  // Estimated: said at once (on stderr, before any long work), and refused above a sane bound.
+  rcount::Options ro;
+  ro.num_threads = a.common.threads;
+  const auto est = EstimateCount<float>(scene.valid_data(), ro);
+  const auto& e = est.estimates;
+  *how = fmt::format("estimated: median of hysime-guard {}, nwhfc {}, reconstruction {}",
+                     e.hysime_guard, e.nwhfc, e.reconstruction);
+  const Index bound = RunEstimateBound(scene.bands());
+  if (est.count > bound)
+    throw InputError(fmt::format(
+        "no -r given and the estimated number of endmembers, {} (median of hysime-guard {}, "
+        "nwhfc {}, reconstruction {}), is above the bound of {} (at most 20 and at most a tenth "
+        "of the {} bands); give the number with -r COUNT (see unmix estimate-r)",
+        est.count, e.hysime_guard, e.nwhfc, e.reconstruction, bound, scene.bands()));
+  if (!a.common.quiet)
+    fmt::print(stderr,
+               "r = {}: estimated by the default estimator (median of hysime-guard {}, nwhfc {}, "
+               "reconstruction {}; unmix estimate-r shows each); override with -r COUNT\n",
+               est.count, e.hysime_guard, e.nwhfc, e.reconstruction);
+  return est.count;
 }
 
 void RunRun(RunArgs& a) {
@@ -213,7 +235,7 @@ void RunRun(RunArgs& a) {
 
 void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("-r,--endmembers", a.endmembers,
-                  "Number of endmembers (default: the ground truth's, else HySime's estimate)")
+                  "Number of endmembers (default: the ground truth's, else the estimate of unmix estimate-r, refused above min(20, bands/10))")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             long long v = 0;
@@ -324,30 +346,72 @@ void RegisterEstimateR(CLI::App& app) {
   struct Args {
     SceneArgs scene;
     CommonArgs common;
+    std::string estimator = "default";
+    rcount::Options options;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("estimate-r", "Estimate the number of endmembers (HySime)");
+  auto* cmd = app.add_subcommand(
+      "estimate-r",
+      "Estimate the number of endmembers: HySime, HySime with guard bands, HFC, NWHFC, the "
+      "reconstruction elbow, and their default (median of hysime-guard, nwhfc, reconstruction)");
   AddSceneOptions(*cmd, a->scene);
   AddCommonOptions(*cmd, a->common, /*with_out=*/false);
+  cmd->add_option("--estimator", a->estimator,
+                  "Which estimate -q prints and the endmembers field holds: default, hysime, "
+                  "hysime-guard, hfc, nwhfc, reconstruction")
+      ->capture_default_str();
+  cmd->add_option("--false-alarm", a->options.false_alarm, "HFC/NWHFC false-alarm rate P_F")
+      ->capture_default_str();
+  cmd->add_option("--guard-bands", a->options.guard_bands,
+                  "Neighbours each side left out of the hysime-guard noise regression")
+      ->capture_default_str();
+  cmd->add_option("--max-r", a->options.max_count, "Largest r of the reconstruction sweep")
+      ->capture_default_str();
+  cmd->add_option("--min-gain", a->options.min_relative_gain,
+                  "Reconstruction elbow: the smallest r from which the rest of the sweep gains less than this fraction")
+      ->capture_default_str();
   cmd->callback([a] {
     ApplyThreads(a->common.threads);
+    rcount::Pick(rcount::Estimates{}, a->estimator);  // refuses an unknown name before reading
     const Scene scene = LoadScene(a->scene);
-    const auto h = EstimateEndmemberCount<float>(scene.valid_data());
+    rcount::Options o = a->options;
+    o.seed = a->common.seed;
+    o.num_threads = a->common.threads;
+    const auto est = EstimateCount<float>(scene.valid_data(), o);
+    const auto& e = est.estimates;
+    const Index chosen = rcount::Pick(e, a->estimator);
     if (a->common.json) {
-      fmt::print("{}\n", nlohmann::json{{"endmembers", h.count},
-                                        {"signal_power", h.summary.signal_power},
-                                        {"noise_power", h.summary.noise_power},
-                                        {"snr_db", h.summary.snr_db},
-                                        {"seconds", h.summary.seconds}}
+      fmt::print("{}\n", nlohmann::json{{"endmembers", chosen},
+                                        {"estimator", a->estimator},
+                                        {"estimates",
+                                         {{"default", e.combined},
+                                          {"hysime", e.hysime},
+                                          {"hysime_guard", e.hysime_guard},
+                                          {"hfc", e.hfc},
+                                          {"nwhfc", e.nwhfc},
+                                          {"reconstruction", e.reconstruction}}},
+                                        {"false_alarm", o.false_alarm},
+                                        {"guard_bands", o.guard_bands},
+                                        {"min_relative_gain", o.min_relative_gain},
+                                        {"reconstruction_rmse", est.reconstruction_rmse},
+                                        {"noise_rms", est.noise_rms},
+                                        {"seconds", est.seconds}}
                              .dump(2));
       return;
     }
     if (a->common.quiet) {
-      fmt::print("{}\n", h.count);
+      fmt::print("{}\n", chosen);
       return;
     }
-    fmt::print("{}\n", h.summary.BriefReport());
-    fmt::print("endmembers: {}\n", h.count);
+    fmt::print("hysime          {:>4}  HySime, noise by regression on all other bands\n", e.hysime);
+    fmt::print("hysime-guard    {:>4}  HySime, noise regression without the {} neighbours each side\n",
+               e.hysime_guard, o.guard_bands);
+    fmt::print("hfc             {:>4}  Harsanyi-Farrand-Chang VD, P_F = {:g}\n", e.hfc, o.false_alarm);
+    fmt::print("nwhfc           {:>4}  noise-whitened HFC, P_F = {:g}\n", e.nwhfc, o.false_alarm);
+    fmt::print("reconstruction  {:>4}  VCA+NNLS RMSE elbow: the rest of the sweep gains < {:g}\n", e.reconstruction,
+               o.min_relative_gain);
+    fmt::print("default         {:>4}  median of hysime-guard, nwhfc, reconstruction\n", e.combined);
+    fmt::print("endmembers: {} ({})\n", chosen, a->estimator);
   });
 }
 

@@ -23,6 +23,7 @@ bool hysime::Options::IsValid(std::string* why) const {
     return fail("regression_ridge must be finite and >= 0");
   if (!(noise_floor >= 0.0) || !std::isfinite(noise_floor))
     return fail("noise_floor must be finite and >= 0");
+  if (guard_bands < 0) return fail("guard_bands must be >= 0");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 = automatic)");
   return true;
 }
@@ -43,6 +44,9 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
   }
   const Index p = y.rows(), n = y.cols();
   if (p < 2) throw InputError(fmt::format("HySime: needs at least 2 bands, got {}", p));
+  if (2 * options.guard_bands + 1 >= p)
+    throw OptionError(fmt::format("HySime: guard_bands {} leaves no band to regress on ({} bands)",
+                                  options.guard_bands, p));
   if (n <= p)
     throw InputError(fmt::format(
         "HySime: needs more pixels than bands for the noise regression (got {} pixels, {} bands)",
@@ -64,11 +68,20 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
     MatrixD reg = rr;
     reg.diagonal().array() += options.regression_ridge * trace / static_cast<double>(p);
     const MatrixD k = reg.ldlt().solve(MatrixD::Identity(p, p));
+    const Index guard = options.guard_bands;
     for (Index i = 0; i < p; ++i) {
+      // Bands left out of band i's regression: i itself and its `guard` neighbours each side.
+      const Index lo = std::max<Index>(0, i - guard), hi = std::min<Index>(p - 1, i + guard);
+      const Index s = hi - lo + 1;
       VectorD rhs = rr.col(i);
-      rhs(i) = 0.0;
-      VectorD b = k * rhs - k.col(i) * (k.row(i).dot(rhs) / k(i, i));
-      b(i) = 0.0;
+      rhs.segment(lo, s).setZero();
+      // Inverse of the Gram matrix with the rows/columns lo..hi removed, applied to rhs:
+      // K v - K_{:,S} K_SS^{-1} (K v)_S (block downdate of the full inverse).
+      const VectorD kv = k * rhs;
+      const MatrixD kss = k.block(lo, lo, s, s);
+      const VectorD corr = kss.ldlt().solve(kv.segment(lo, s));
+      VectorD b = kv - k.middleCols(lo, s) * corr;
+      b.segment(lo, s).setZero();
       beta.row(i) = b.transpose();
     }
     // Signal estimate X = beta Y and noise W = (I - beta) Y, so their correlations follow from
@@ -79,7 +92,8 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
     // Residual variance over the regression's degrees of freedom (p - 1 coefficients fitted):
     // dividing by N instead underestimates the noise by (N - p + 1) / N, which on small scenes
     // (N = 1296, p = 224) made weak noise directions count as signal.
-    const double dof = static_cast<double>(n - (p - 1));
+    const double dof = static_cast<double>(
+        n - std::max<Index>(1, p - (2 * options.guard_bands + 1)));
     for (Index i = 0; i < p; ++i) {
       const double v = rr(i, i) - 2.0 * beta_rr(i, i) + beta_rr.row(i).dot(beta.row(i));
       noise_var(i) = std::max(v, 0.0) / dof;

@@ -118,6 +118,15 @@ Evaluation Evaluate(const EvaluationInput& in) {
   ev.matching = MatchEndmembers(in.ref_endmembers, in.est_endmembers, in.ref_abundances,
                                 in.est_abundances, in.rule);
   const auto& perm = ev.matching.estimate_for_reference;
+  ev.reference_count = static_cast<Index>(perm.size());
+  ev.estimated_count = in.est_endmembers ? in.est_endmembers->cols() : in.est_abundances->rows();
+  {
+    std::vector<char> used(static_cast<size_t>(ev.estimated_count), 0);
+    for (const Index j : perm)
+      if (j >= 0 && j < ev.estimated_count) used[static_cast<size_t>(j)] = 1;
+    for (Index j = 0; j < ev.estimated_count; ++j)
+      if (!used[static_cast<size_t>(j)]) ev.unmatched_estimates.push_back(j);
+  }
   if (have_e) {
     for (size_t i = 0; i < perm.size(); ++i)
       ev.sad_rad.push_back(SpectralAngle(in.ref_endmembers->col(static_cast<Index>(i)),

@@ -18,6 +18,13 @@ nlohmann::json MetricsToJson(const Evaluation& ev, const MetricsContext& ctx) {
                    {"description", Describe(ev.matching.rule)},
                    {"estimate_for_reference", ev.matching.estimate_for_reference}};
   if (!ctx.reference_names.empty()) j["endmember_names"] = ctx.reference_names;
+  // Every score below covers the matched estimates only; the surplus is stated beside them.
+  j["estimated_endmembers"] = ev.estimated_count;
+  j["reference_endmembers"] = ev.reference_count;
+  j["unmatched_estimates"] = ev.unmatched_count();
+  j["unmatched_estimate_indices"] = ev.unmatched_estimates;
+  if (ev.unmatched_count() > 0)
+    j["unmatched_note"] = UnmatchedNote(ev);
   if (ev.has_sad()) {
     j["sad_deg"] = ev.sad_deg();
     j["sad_rad"] = ev.sad_rad;
@@ -44,6 +51,14 @@ nlohmann::json MetricsToJson(const Evaluation& ev, const MetricsContext& ctx) {
   return j;
 }
 
+std::string UnmatchedNote(const Evaluation& ev) {
+  if (ev.unmatched_count() == 0) return {};
+  return fmt::format(
+      "{} of {} estimated endmembers matched no reference ({} references): the scores cover the "
+      "{} matched ones only and say nothing of the surplus",
+      ev.unmatched_count(), ev.estimated_count, ev.reference_count, ev.reference_count);
+}
+
 std::string MetricsTableHeader() {
   return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8}", "method", "SAD(deg)", "RMSE(frac)",
                      "AAD(deg)", "AID(nats)", "time(s)");
@@ -54,10 +69,16 @@ std::string MetricsTableRow(const std::string& method, const Evaluation& ev, dou
     return ok ? fmt::format("{:.{}f}", v, digits) : std::string("-");
   };
   const bool a = ev.abundances.has_value();
+  const std::string surplus =
+      ev.unmatched_count() > 0
+          ? fmt::format("  ({} of {} estimates unmatched, not scored)", ev.unmatched_count(),
+                        ev.estimated_count)
+          : std::string();
   return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8.3f}", method,
                      num(ev.has_sad(), ev.sad_deg_mean(), 3),
                      num(a, a ? ev.abundances->rmse : 0, 4), num(a, a ? ev.abundances->aad_deg : 0, 3),
-                     num(a, a ? ev.abundances->aid : 0, 4), seconds);
+                     num(a, a ? ev.abundances->aid : 0, 4), seconds) +
+         surplus;
 }
 
 }  // namespace unmix

@@ -83,8 +83,8 @@ TEST(Interrupted, NewFolderStaysEmpty) {
   ScratchDir dir;
   Synth(dir / "s", "--patch 4 -r 3 --seed 2 --bands 60");
   const fs::path out = dir / "fresh";
-  CliProcess p({"train", "--method", "mnn-bu2", "--epochs", "100000", "--input", (dir / "s" / "scene.hdr").string(),
-                "--out", out.string(), "--json"},
+  CliProcess p({"train", "--method", "mnn-bu2", "-r", "3", "--epochs", "100000", "--input",
+                (dir / "s" / "scene.hdr").string(), "--out", out.string(), "--json"},
                dir.path());
   ASSERT_TRUE(p.WaitFor([&] { return Has(p.Stderr(), "\"epoch\":1,"); }, seconds(300))) << p.Stderr();
   p.Signal(SIGINT);

@@ -4,7 +4,8 @@
 //  1. Noise: each band is regressed on all other bands (least squares over the pixels, through
 //     the inverse of the band correlation matrix Y Y^T, with a small ridge); the regression
 //     residual is the noise estimate and its per-band variance (residual sum of squares over
-//     the N - (p - 1) degrees of freedom) the noise correlation (diagonal).
+//     the N - (p - 1) degrees of freedom) the noise correlation (diagonal). With
+//     Options::guard_bands = g the regression leaves out the g neighbours on each side as well.
 //  2. Subspace: with R_x the correlation of the signal estimate (Y minus noise) and e_i its
 //     eigenvectors, direction i is kept when its projected signal power exceeds its projected
 //     noise power, i.e. the mean squared error criterion -e_i^T R_y e_i + 2 e_i^T R_n e_i < 0.
@@ -28,6 +29,13 @@ struct Options {
   // Floor added to the noise correlation, relative to trace(R_x) / p, so that noise-free data
   // do not count rounding-level directions as signal. Default 1e-10.
   double noise_floor = 1e-10;
+  // Bands on each side of band i left out of its noise regression. 0 (default) is the
+  // published method: band i is regressed on all other bands. Noise correlated between
+  // neighbouring bands (real sensors: AR(1)-like, rho 0.3-0.9) is then partly predicted from the
+  // neighbours' noise, the residual underestimates it and r is overestimated; with g > 0 band i
+  // is regressed on bands |j - i| > g only, so the neighbours' noise cannot explain its own.
+  // The degrees of freedom become N - (p - 2g - 1). Must leave at least one band: 2g + 1 < p.
+  Index guard_bands = 0;
   // Keep the p x N noise estimate in Result::noise (one extra pass over the data). Default off.
   bool keep_noise = false;
   int num_threads = 0;  // 0 = omp_get_max_threads(); results do not depend on it

@@ -69,7 +69,14 @@ struct Evaluation {
   std::optional<AbundanceErrors> abundances;
   std::optional<ReconstructionErrors> reconstruction;
   double aid_epsilon = kDefaultAidEpsilon;
+  // Estimated endmembers (columns of the estimate, else rows of the estimated abundances) and
+  // those the matching paired with no reference, ascending. The scores above cover the matched
+  // ones only, so a surplus (r_est > r_ref) is reported beside them, never averaged away.
+  Index estimated_count = 0;
+  Index reference_count = 0;
+  std::vector<Index> unmatched_estimates;
 
+  Index unmatched_count() const { return static_cast<Index>(unmatched_estimates.size()); }
   bool has_sad() const { return !sad_rad.empty(); }
   double sad_rad_mean() const;
   double sad_deg_mean() const;

@@ -26,6 +26,8 @@ struct MetricsContext {
 nlohmann::json MetricsToJson(const Evaluation& ev, const MetricsContext& ctx);
 
 // A fixed-width table row set for the terminal: one line per method.
+// One sentence on estimates that matched no reference ("" when there are none).
+std::string UnmatchedNote(const Evaluation& ev);
 std::string MetricsTableHeader();
 std::string MetricsTableRow(const std::string& method, const Evaluation& ev, double seconds);
 
