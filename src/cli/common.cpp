@@ -169,4 +169,35 @@ void WriteJson(const std::filesystem::path& path, const nlohmann::json& j) {
   WriteFileAtomic(path, j.dump(2) + "\n");
 }
 
+std::string MethodsHelp(bool networks_only) {
+  std::string s = networks_only ? "Networks:\n" : "Methods:\n";
+  for (const MethodInfo& m : Methods()) {
+    if (networks_only && !m.network()) continue;
+    s += fmt::format("  {:<15} {:<10} {}{}\n", m.name, Name(m.kind), m.supervised ? "(supervised) " : "", m.description);
+  }
+  return s;
+}
+
+namespace {
+template <typename T>
+std::string GroupDefaults(std::optional<T> MethodDefaults::*field) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (const MethodInfo& m : Methods()) {
+    const auto& v = m.defaults.*field;
+    if (!v) continue;
+    const std::string text = fmt::format("{:g}", static_cast<double>(*v));
+    auto it = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == text; });
+    if (it == groups.end()) it = groups.insert(groups.end(), {text, {}});
+    it->second.push_back(m.name);
+  }
+  std::vector<std::string> parts;
+  for (const auto& [value, names] : groups) parts.push_back(fmt::format("{} ({})", value, fmt::join(names, ", ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+}  // namespace
+
+std::string DefaultsHelp(std::optional<double> MethodDefaults::*field) { return GroupDefaults(field); }
+std::string DefaultsHelp(std::optional<int> MethodDefaults::*field) { return GroupDefaults(field); }
+std::string DefaultsHelp(std::optional<Index> MethodDefaults::*field) { return GroupDefaults(field); }
+
 }  // namespace unmix::cli

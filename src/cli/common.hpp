@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "unmix/core/scene.hpp"
+#include "unmix/methods/registry.hpp"
+#include "unmix/pipeline/choices.hpp"
 #include "unmix/core/stopwatch.hpp"
 #include "unmix/io/read.hpp"
 
@@ -42,6 +44,31 @@ void AddSceneOptions(CLI::App& cmd, SceneArgs& args, bool input_required = true)
 // A number > 0; the message names the value (CLI::PositiveNumber prints a 309-digit range).
 CLI::Validator PositiveNumberCheck();
 void AddCommonOptions(CLI::App& cmd, CommonArgs& args, bool with_out = true);
+// An option naming one choice of E (unmix/pipeline/choices.hpp), parsed when given: an unknown
+// name stops the command before any work with the option, the value and the choices. The help
+// lists the choices and, for a plain E, the default.
+template <typename E>
+CLI::Option* AddChoice(CLI::App& cmd, const std::string& flags, E& target, const std::string& help) {
+  auto* opt = cmd.add_option_function<std::string>(
+      flags, [&target](const std::string& text) { target = Parse<E>(text); },
+      help + " (" + ChoiceList<E>() + "; default " + std::string(Name(target)) + ")");
+  return opt->type_name("NAME");
+}
+template <typename E>
+CLI::Option* AddChoice(CLI::App& cmd, const std::string& flags, std::optional<E>& target, const std::string& help) {
+  auto* opt = cmd.add_option_function<std::string>(
+      flags, [&target](const std::string& text) { target = Parse<E>(text); }, help + " (" + ChoiceList<E>() + ")");
+  return opt->type_name("NAME");
+}
+
+// The methods for a help text: one line each with its kind and description; `networks_only`
+// lists only the trained ones.
+std::string MethodsHelp(bool networks_only = false);
+// "300 (aenet1, aenet2, ...), 1000 (nmf-sae)": a default of the registered methods, grouped by value.
+std::string DefaultsHelp(std::optional<double> MethodDefaults::*field);
+std::string DefaultsHelp(std::optional<int> MethodDefaults::*field);
+std::string DefaultsHelp(std::optional<Index> MethodDefaults::*field);
+
 // Sets the OpenMP thread count when requested; returns the count in force.
 int ApplyThreads(int threads);
 

@@ -8,6 +8,7 @@
 
 #include "cli/common.hpp"
 #include "cli/run_output.hpp"
+#include "core/record_json.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/io/mat.hpp"
 #include "unmix/io/raster.hpp"
@@ -52,7 +53,7 @@ void RunDemo(DemoArgs& a) {
   std::vector<std::string> methods = a.methods;
   if (methods.empty())
     for (const auto& m : Methods())
-      if (m.blind) methods.push_back(m.name);
+      if (m.blind()) methods.push_back(m.name);
   const std::string scene_path = (out / "scene" / "scene.hdr").string();
   Say(a.common, fmt::format("{} methods to run, one after the other, on {} with r = {}, seed {}, {} threads:",
                             methods.size(), scene_path, syn.endmembers.count(), so.seed, threads));
@@ -93,15 +94,15 @@ void RunDemo(DemoArgs& a) {
                                    {"input", scene_path},
                                    {"ground_truth", (out / "scene" / "gt.mat").string()},
                                    {"endmembers", ro.endmembers}, {"seed", ro.seed}, {"threads", threads},
-                                   {"snr_db", a.snr}, {"timings", result.timings}, {"details", result.details},
+                                   {"snr_db", a.snr}, {"timings", result.timings}, {"details", Json(result.details)},
                                    {"reports", result.reports}};
     WriteRunFolder(out / m, syn.scene, result, scored, record);
     const double seconds = result.timings.at("total");
     if (progress) fmt::print("{:.2f} s\n", seconds);
     std::string start_name;
     if (scored.init_eval)
-      start_name = result.details.contains("init") && result.details["init"].is_string()
-                       ? result.details["init"].get<std::string>() + " + FCLS"
+      start_name = result.details.Text("init")
+                       ? *result.details.Text("init") + " + FCLS"
                        : (start.empty() ? std::string("its start") : start);
     done.push_back({m, start_name, scored.final_eval, scored.init_eval, seconds,
                     result.timings.count("init") ? result.timings.at("init") : 0.0});

@@ -153,7 +153,7 @@ nlohmann::json RunExperiment(const Experiment& e, const ExperimentArgs& a, const
         scenes_used[st.description] = key;
         RunOptions o;
         o.method = v.method;
-        o.preset = "authors";  // the papers' setting (VCA start, no guard) unless a variant says otherwise
+        o.preset = Preset::kAuthors;  // the papers' setting (VCA start, no guard) unless a variant says otherwise
         o.endmembers = st.truth.endmembers ? st.truth.endmembers->count() : st.truth.abundances->count();
         o.seed = static_cast<std::uint64_t>(seed);
         o.threads = a.common.threads;

@@ -275,7 +275,7 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
     e.scene_key = jasper_key;
     e.apply = [](const Condition&, RunOptions& o) {
       o.train_pixels = 256;
-      o.init = "gt";
+      o.init = Init::kGroundTruth;
     };
     e.paper = {{"sunsal", {{"rmse", "0.0612 ± 0.0001"}, {"aad_deg", "7.9068 ± 0.0001"}, {"aid", "0.4564 ± 0.0001"}}},
                {"mnn-ae1", {{"rmse", "0.1285 ± 0.0021"}, {"aad_deg", "17.9929 ± 0.3719"}, {"aid", "2.1823 ± 0.0358"}}},
@@ -330,8 +330,8 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
                  "300 epochs, batch 64, lr 1e-4; NMF-SAE 1000 full-batch iterations on 1000 pixels with lr 1e-6 "
                  "for both groups (nmf-sae.txt 3.1, real data). SAD per endmember in degrees.";
     e.conditions = {{"Jasper Ridge", 0, true}};
-    auto init = [](const char* how) { return [how](RunOptions& o) { o.init = how; }; };
-    auto nmf_real = [](const char* how) {
+    auto init = [](Init how) { return [how](RunOptions& o) { o.init = how; }; };
+    auto nmf_real = [](Init how) {
       return [how](RunOptions& o) {
         o.learning_rate = 1e-6;
         o.decoder_learning_rate = 1e-6;
@@ -340,29 +340,29 @@ std::vector<Experiment> AllExperiments(const ExperimentContext& ctx) {
     };
     e.variants = {V("vca-fcls", "vca-fcls", false, true), V("nfindr-fcls", "nfindr-fcls", false),
                   V("l1-nmf", "l1-nmf", false),
-                  V("nmf-sae", "nmf-sae", false, true, nmf_real("vca")),
+                  V("nmf-sae", "nmf-sae", false, true, nmf_real(Init::kVca)),
                   V("mnn-bu2", "mnn-bu2", false), V("bunet1", "bunet1", false), V("bunet2", "bunet2", false, true),
                   V("spatial-nfindr", "spatial-nfindr", false, true),
                   V("spatial-purity", "spatial-purity", false, true),
                   V("spatial-purity-q8", "spatial-purity", false, false, Purity(8)),
                   V("spatial-purity-q16", "spatial-purity", false, false, Purity(16)),
                   V("spatial-purity-q64", "spatial-purity", false, false, Purity(64)),
-                  V("l1-nmf+purity", "l1-nmf", false, false, init("spatial-purity")),
-                  V("bunet2+purity", "bunet2", false, false, init("spatial-purity")),
-                  V("l1-nmf+spatial", "l1-nmf", false, false, init("spatial-nfindr")),
-                  V("nmf-sae+spatial", "nmf-sae", false, false, nmf_real("spatial-nfindr")),
-                  V("bunet2+spatial", "bunet2", false, false, init("spatial-nfindr")),
-                  V("bunet2+best", "bunet2", false, false, init("best")),
-                  V("bunet2+gt", "bunet2", false, false, init("gt")),
-                  V("nmf-sae+gt", "nmf-sae", false, false, nmf_real("gt")),
+                  V("l1-nmf+purity", "l1-nmf", false, false, init(Init::kSpatialPurity)),
+                  V("bunet2+purity", "bunet2", false, false, init(Init::kSpatialPurity)),
+                  V("l1-nmf+spatial", "l1-nmf", false, false, init(Init::kSpatialNFindr)),
+                  V("nmf-sae+spatial", "nmf-sae", false, false, nmf_real(Init::kSpatialNFindr)),
+                  V("bunet2+spatial", "bunet2", false, false, init(Init::kSpatialNFindr)),
+                  V("bunet2+best", "bunet2", false, false, init(Init::kBest)),
+                  V("bunet2+gt", "bunet2", false, false, init(Init::kGroundTruth)),
+                  V("nmf-sae+gt", "nmf-sae", false, false, nmf_real(Init::kGroundTruth)),
                   V("bunet2+gt+angle", "bunet2", false, false,
                     [](RunOptions& o) {
-                      o.init = "gt";
-                      o.reconstruction_loss = "angle";
+                      o.init = Init::kGroundTruth;
+                      o.reconstruction_loss = ReconstructionLoss::kAngle;
                     }),
                   V("bunet2+spatial+angle", "bunet2", false, false, [](RunOptions& o) {
-                    o.init = "spatial-nfindr";
-                    o.reconstruction_loss = "angle";
+                    o.init = Init::kSpatialNFindr;
+                    o.reconstruction_loss = ReconstructionLoss::kAngle;
                   })};
     e.metrics = {"sad_deg.tree", "sad_deg.water", "sad_deg.dirt", "sad_deg.road", "sad_deg_mean", "sad_rad_mean",
                  "rmse", "aad_deg", "aid", "init_sad_deg_mean", "train_seconds"};

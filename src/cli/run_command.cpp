@@ -11,6 +11,7 @@
 
 #include "cli/common.hpp"
 #include "cli/run_output.hpp"
+#include "core/record_json.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/endmember/endmember_count.hpp"
@@ -24,7 +25,7 @@ namespace {
 struct RunArgs {
   SceneArgs scene;
   CommonArgs common;
-  std::string method = "vca-fcls";
+  std::string method = RunOptions{}.method;
   Index endmembers = 0;
   std::optional<double> lambda;
   std::optional<int> iterations;
@@ -147,7 +148,7 @@ void RunRun(RunArgs& a) {
   FolderLock lock(a.common.out, a.wait);
 
   const MethodInfo& info = *FindMethod(o.method);  // IsValid above refused unknown names
-  if (a.train_only && !info.network)
+  if (a.train_only && !info.network())
     throw OptionError(fmt::format("unmix train needs a network method; '{}' has nothing to train", o.method));
   if (!a.common.quiet && !a.common.json) {
     // What is about to run, before the work (training can take minutes).
@@ -157,6 +158,7 @@ void RunRun(RunArgs& a) {
     std::fflush(stdout);
   }
   RunResult result = RunMethod(scene, o, gt ? &*gt : nullptr);
+  const nlohmann::json& details = Json(result.details);
   result.timings["read"] = t_read;
   std::optional<Scored> scored;
   if (gt) scored = ScoreRun(result, scene, *gt, rule);
@@ -176,16 +178,16 @@ void RunRun(RunArgs& a) {
       {"options", {{"lambda", a.lambda ? nlohmann::json(*a.lambda) : nlohmann::json(nullptr)},
                    {"iterations", a.iterations ? nlohmann::json(*a.iterations) : nlohmann::json(nullptr)},
                    {"match", ToString(rule)}}},
-      {"network", info.network ? nlohmann::json{{"layers", o.layers}, {"epochs", result.details.value("epochs", 0)}, {"batch", o.batch},
-                                                {"learning_rates", result.details.value("learning_rates", nlohmann::json::array())},
+      {"network", info.network() ? nlohmann::json{{"layers", o.layers}, {"epochs", details.value("epochs", 0)}, {"batch", o.batch},
+                                                {"learning_rates", details.value("learning_rates", nlohmann::json::array())},
                                                 {"train_pixels", result.train_pixels.size()},
-                                                {"preset", o.preset}, {"init", o.init},
+                                                {"preset", Name(o.preset)}, {"init", Name(o.init)},
                                                 {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
-                                                {"patience", o.patience}, {"augment", o.augment}, {"sum_to_one", o.sum_to_one}, {"reconstruction_loss", o.reconstruction_loss},
-                                                {"mixing", o.Mixing()}, {"anchor", o.Anchor()}, {"keep_better", o.KeepBetter()}, {"select", o.select},
+                                                {"patience", o.patience}, {"augment", Name(o.augment)}, {"sum_to_one", o.sum_to_one}, {"reconstruction_loss", Name(o.reconstruction_loss)},
+                                                {"mixing", Name(o.Mixing())}, {"anchor", o.Anchor()}, {"keep_better", o.KeepBetter()}, {"select", Name(o.select)},
                                                 {"mu", o.mu_auto ? nlohmann::json("auto") : o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
                                : nlohmann::json(nullptr)},
-      {"details", result.details},
+      {"details", details},
       {"reports", result.reports},
   };
   result.timings["total_with_io"] = total.seconds();
@@ -194,8 +196,8 @@ void RunRun(RunArgs& a) {
     scored->metrics["timings"] = result.timings;
     if (result.training) {
       scored->metrics["train_seconds"] = result.timings.at("train");
-      scored->metrics["seconds_per_epoch"] = result.details["training"]["seconds_per_epoch"];
-      scored->metrics["inference_pixels_per_second"] = result.details["inference_pixels_per_second"];
+      scored->metrics["seconds_per_epoch"] = details["training"]["seconds_per_epoch"];
+      scored->metrics["inference_pixels_per_second"] = details["inference_pixels_per_second"];
     }
   }
   const auto report = WriteRunFolder(lock, scene, result, scored, record, fmt_out);
@@ -206,9 +208,9 @@ void RunRun(RunArgs& a) {
     CommandExitCode() = kExitTrainingDiverged;
   }
 
-  if (result.details.contains("keep_better") && result.details["keep_better"].value("kept", "") == "start") {
+  if (result.details.Text("keep_better.kept") == "start") {
     // Not what training was for: say so even with --quiet (the exit code stays 0, the results are complete).
-    const auto& k = result.details["keep_better"];
+    const auto& k = details["keep_better"];
     fmt::print(stderr,
                "unmix: {} ended worse than its start by its unsupervised criterion (scaled-fit RMSE {:.6g} against "
                "{:.6g}); the run folder holds the start (run.json: details.keep_better)\n",
@@ -246,8 +248,10 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
             return {};
           },
           "COUNT"));
-  cmd->add_option("--lambda", a.lambda, "l1 weight: vca-sunsal, sunsal, l1-nmf, nmf-sae, mnn-*, and the ADMM networks' start");
-  cmd->add_option("--iterations", a.iterations, "Iteration cap for l1-nmf");
+  cmd->add_option("--lambda", a.lambda,
+                  "l1 weight (data units); default " + DefaultsHelp(&MethodDefaults::lambda) +
+                      "; the ADMM networks' start: by --preset");
+  cmd->add_option("--iterations", a.iterations, "Iteration cap; default " + DefaultsHelp(&MethodDefaults::iterations));
   cmd->add_option("--match", a.match, "Matching rule for scoring: hungarian-sad, greedy-euclidean, hungarian-abundance")
       ->capture_default_str();
   cmd->add_option("--format", a.format, "Abundance raster format: gtiff or envi")->capture_default_str();
@@ -255,24 +259,31 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
                 "When another unmix process is writing --out, wait for it instead of failing at once");
   auto* g = "Networks";
   cmd->add_option("--layers", a.net.layers, "Unrolled layers K")->capture_default_str()->group(g);
-  cmd->add_option("--epochs", a.net.epochs, "Training epochs (default 300; NMF-SAE 1000 full-batch iterations)")->group(g);
-  cmd->add_option("--batch", a.net.batch, "Minibatch size (0 = full batch)")->capture_default_str()->group(g);
-  cmd->add_option("--lr", a.net.learning_rate, "Adam learning rate (default 1e-4)")->group(g);
-  cmd->add_option("--decoder-lr", a.net.decoder_learning_rate,
-                  "Decoder learning rate (default: --lr; NMF-SAE 5e-4)")->group(g);
-  cmd->add_option("--nmf-inference", a.net.nmf_inference,
-                  "NMF-SAE scene abundances: learned (encoder with the learned endmembers) or initial (with A0)")
+  cmd->add_option("--epochs", a.net.epochs, "Training epochs; default " + DefaultsHelp(&MethodDefaults::epochs))->group(g);
+  cmd->add_option("--batch", a.net.batch, "Minibatch size (0 = full batch; nmf-sae always full batch)")
       ->capture_default_str()
+      ->group(g);
+  cmd->add_option("--lr", a.net.learning_rate, "Adam learning rate; default " + DefaultsHelp(&MethodDefaults::learning_rate))
+      ->group(g);
+  cmd->add_option("--decoder-lr", a.net.decoder_learning_rate,
+                  "Decoder learning rate; default --lr, else " + DefaultsHelp(&MethodDefaults::decoder_learning_rate))
+      ->group(g);
+  AddChoice(*cmd, "--nmf-inference", a.net.nmf_inference,
+            "NMF-SAE scene abundances: learned (encoder with the learned endmembers) or initial (with A0)")
       ->group(g);
   cmd->add_option("--train-pixels", a.net.train_pixels,
-                  "Random training subset size (default: supervised min(1000, N/2), scored on the rest; nmf-sae 1000; other blind all)")
+                  "Random training subset size; default: supervised min(1000, N/2), scored on the rest; blind " +
+                      DefaultsHelp(&MethodDefaults::train_pixels) + ", other blind networks all")
       ->group(g);
-  cmd->add_option("--preset", a.net.preset,
-                  "unmix (authors' ADMM settings; blind networks start from spatial-purity and keep the better of "
-                  "result and start), authors (public code's settings, VCA start) or paper (equations, VCA start)")
-      ->capture_default_str()
+  AddChoice(*cmd, "--preset", a.net.preset,
+            "unmix: authors' ADMM settings; blind networks start from spatial-purity and keep the better of result "
+            "and start. authors: public code's settings, VCA start. paper: equations, VCA start")
       ->group(g);
-  cmd->add_option("--init", a.net.init, "Start: auto, gt or vca (supervised); vca, nfindr, spatial-nfindr, spatial-purity or best (blind: lowest reconstruction error of N-FINDR and 10 VCA runs)")->capture_default_str()->group(g);
+  AddChoice(*cmd, "--init", a.net.init,
+            "Start. Supervised: auto, gt or vca. Blind: vca, nfindr, spatial-nfindr, spatial-purity or best (lowest "
+            "reconstruction error of N-FINDR and 10 VCA runs); auto: spatial-purity for blind networks with "
+            "--preset unmix, else VCA")
+      ->group(g);
   cmd->add_option("--purity-exponent", a.net.purity_exponent,
                   "spatial-purity (method or --init): exponent q of the purity weights x^q")
       ->capture_default_str()
@@ -283,11 +294,10 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("--patience", a.net.patience, "Stop after this many epochs without improvement (0 = off)")
       ->capture_default_str()
       ->group(g);
-  cmd->add_option("--recon-loss", a.net.reconstruction_loss,
-                  "Blind ADMM/MNN networks: mse (the papers') or angle (mean spectral angle, blind to brightness)")
-      ->capture_default_str()
+  AddChoice(*cmd, "--recon-loss", a.net.reconstruction_loss,
+            "Blind ADMM/MNN networks: mse (the papers') or angle (mean spectral angle, blind to brightness)")
       ->group(g);
-  cmd->add_option("--mixing", a.net.mixing,
+  AddChoice(*cmd, "--mixing", a.net.mixing,
                   "Blind ADMM/MNN networks' decoder: linear (the papers') or scaled (a least-squares scale per pixel); "
                   "default: scaled with --preset unmix, else linear")
       ->group(g);
@@ -295,10 +305,9 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
                   "Blind networks: weight of the stay-near-start penalty mean((A - A0)^2), 0 = off; default: 1 "
                   "with --preset unmix, else 0")
       ->group(g);
-  cmd->add_option("--select", a.net.select,
-                  "Blind networks: end with the weights of the lowest training loss (loss) or of the lowest scaled-fit "
-                  "RMSE of the endmembers, checked every epochs/100 epochs (fit)")
-      ->capture_default_str()
+  AddChoice(*cmd, "--select", a.net.select,
+            "Blind networks: end with the weights of the lowest training loss (loss) or of the lowest scaled-fit "
+            "RMSE of the endmembers, checked every epochs/100 epochs (fit)")
       ->group(g);
   cmd->add_option("--keep-better", a.keep_better,
                   "Blind networks: on or off; keep the start when training ends worse by the scaled-fit RMSE "
@@ -311,9 +320,8 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
                   "ADMM networks: initial penalty mu in data units, or auto (lowest untrained training loss on a "
                   "log grid); default: the preset's")
       ->group(g);
-  cmd->add_option("--augment", a.net.augment,
-                  "Supervised training data: none, or residuals (fresh noise from the training residuals every batch)")
-      ->capture_default_str()
+  AddChoice(*cmd, "--augment", a.net.augment,
+            "Supervised training data: none, or residuals (fresh noise from the training residuals every batch)")
       ->group(g);
 }
 
@@ -327,6 +335,7 @@ void RegisterRun(CLI::App& app, int argc, char** argv) {
   AddCommonOptions(*cmd, a->common);
   cmd->add_option("-m,--method", a->method, fmt::format("Method: {}", fmt::join(MethodNames(), ", ")))
       ->capture_default_str();
+  cmd->footer(MethodsHelp());
   AddRunOptions(cmd, *a);
   cmd->callback([a] { RunRun(*a); });
 
@@ -337,7 +346,11 @@ void RegisterRun(CLI::App& app, int argc, char** argv) {
   auto* tc = app.add_subcommand("train", "Train a network and save it (model.json) with its run folder");
   AddSceneOptions(*tc, t->scene);
   AddCommonOptions(*tc, t->common);
-  tc->add_option("-m,--method", t->method, "Network: aenet1, aenet2, bunet1, bunet2, nmf-sae, mnn-ae1, mnn-ae2, mnn-bu1, mnn-bu2")->capture_default_str();
+  std::vector<std::string> networks;
+  for (const MethodInfo& m : Methods())
+    if (m.network()) networks.push_back(m.name);
+  tc->add_option("-m,--method", t->method, fmt::format("Network: {}", fmt::join(networks, ", ")))->capture_default_str();
+  tc->footer(MethodsHelp(/*networks_only=*/true));
   AddRunOptions(tc, *t);
   tc->callback([t] { RunRun(*t); });
 }

@@ -14,6 +14,7 @@
 #include "unmix/io/csv.hpp"
 #include "unmix/io/georeference.hpp"
 #include "unmix/io/mat.hpp"
+#include "unmix/nets/model_file.hpp"
 #include "unmix/report/checksum.hpp"
 #include "unmix/report/html_report.hpp"
 #include "unmix/report/image.hpp"
@@ -24,18 +25,13 @@ namespace unmix::cli {
 
 
 std::string StartDescription(const RunOptions& o, const MethodInfo& info, bool gt_has_endmembers) {
-  if (!info.network && o.method != "l1-nmf") return "";
-  std::string init = o.init;
-  if (init == "auto") {
-    if (info.supervised) init = gt_has_endmembers ? "gt" : "vca";
-    else if (info.network && o.preset == "unmix") init = "spatial-purity";
-    else init = "vca";
-  }
-  if (info.supervised) return init == "gt" ? "the ground-truth endmembers" : init;
-  if (init == "best") return "the best of N-FINDR and 10 VCA runs + FCLS";
-  if (init == "vca") return "VCA + FCLS";
-  if (init == "nfindr") return "N-FINDR + FCLS";
-  return init + " + FCLS";
+  if (!info.has_start()) return "";
+  const Init init = ResolveInit(info, o, gt_has_endmembers);
+  if (info.supervised) return init == Init::kGroundTruth ? "the ground-truth endmembers" : std::string(Name(init));
+  if (init == Init::kBest) return "the best of N-FINDR and 10 VCA runs + FCLS";
+  if (init == Init::kVca) return "VCA + FCLS";
+  if (init == Init::kNFindr) return "N-FINDR + FCLS";
+  return std::string(Name(init)) + " + FCLS";
 }
 
 namespace {

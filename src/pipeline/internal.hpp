@@ -2,6 +2,7 @@
 // Shared between the pipeline's classical and network halves.
 #include <vector>
 
+#include "core/record_json.hpp"
 #include "unmix/core/stopwatch.hpp"
 #include "unmix/pipeline/run.hpp"
 
@@ -10,7 +11,6 @@ namespace unmix::internal {
 // Places the r x n abundances of the valid pixels into an r x N matrix (0 elsewhere).
 Abundances Scatter(const MatrixF& valid_values, const Scene& scene, const std::vector<Index>& idx);
 Endmembers MakeEndmembers(const MatrixF& spectra, const Scene& scene);
-const MethodInfo& FindMethod(const std::string& name);
 
 struct Split {
   std::vector<Index> train, test;  // indices into the valid pixels, ascending
@@ -20,7 +20,8 @@ Split SplitPixels(Index n, Index n_train, std::uint64_t seed);
 // Training-set size of supervised methods (and the held-out set of methods compared with them).
 Index SupervisedTrainCount(const RunOptions& options, Index n);
 
-// The starting endmembers (p x r, clipped at 0) of a blind method, by `options.init`:
+// The starting endmembers (p x r, clipped at 0) of a blind method, by `options.init`
+// (resolved by ResolveInit):
 //  * "vca" (and "auto"): VCA with the run's seed, the papers' start;
 //  * "nfindr": N-FINDR (deterministic);
 //  * "best": the candidate with the lowest reconstruction RMSE |Y - A FCLS(A, Y)| among N-FINDR
@@ -59,6 +60,10 @@ struct BlindFit {
 };
 BlindFit BlindFitOf(const MatrixF& endmembers, const MatrixF& pixels);
 
-RunResult RunNetwork(const Scene& scene, const RunOptions& options, const GroundTruth* gt);
+struct Registration;
+struct MethodInput;
+// A network method's run (src/pipeline/network.cpp): training subset, start, trainer options
+// from the method's defaults, method.train, the keep-the-better guard and the model.
+RunResult RunNetwork(const Registration& method, const MethodInput& input);
 
 }  // namespace unmix::internal

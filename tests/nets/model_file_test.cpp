@@ -18,7 +18,7 @@ Model SmallModel() {
   m.endmembers = 2;
   m.wavelengths = {0.4, 0.5, 0.6, 0.7, 0.8};
   m.endmember_names = {"tree", "water"};
-  m.hyperparameters = {{"updates", 3}, {"tied", false}};
+  m.hyperparameters = Record::FromJson(R"({"updates": 3, "tied": false})");
   Rng rng(1);
   MatrixF w(6, 5);
   for (Index k = 0; k < w.size(); ++k) w.data()[k] = static_cast<float>(rng.Normal()) * 1e-3f;

@@ -168,8 +168,8 @@ TEST(FuzzSeeds, ModelFilesReadBack) {
     m.architecture = arch;
     m.bands = p;
     m.endmembers = r;
-    m.hyperparameters = {{"layers", 2}, {"tied", false}};
-    m.training = {{"diverged", false}, {"loss_history", {0.5, 0.25}}};
+    m.hyperparameters = Record::FromJson(R"({"layers": 2, "tied": false})");
+    m.training = Record::FromJson(R"({"diverged": false, "loss_history": [0.5, 0.25]})");
     m.tensors["encoder.W"] = MatrixF::Constant(r, p, 0.125f);
     m.tensors["encoder.theta"] = MatrixF::Constant(r, 1, 1e-3f);
     m.tensors["decoder.A"] = MatrixF::Constant(p, r, 0.5f);

@@ -10,20 +10,9 @@
 
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
+#include "core/record_json.hpp"
 
 namespace unmix::nets {
-
-const MatrixF& Model::Tensor(const std::string& name, Index rows, Index cols) const {
-  const auto it = tensors.find(name);
-  if (it == tensors.end())
-    throw InputError(source, "tensors." + name, fmt::format("missing (architecture {} needs it)", architecture));
-  if ((rows >= 0 && it->second.rows() != rows) || (cols >= 0 && it->second.cols() != cols))
-    throw InputError(source, "tensors." + name,
-                     fmt::format("expected {} x {}, found {} x {}", rows < 0 ? std::string("any") : std::to_string(rows),
-                                 cols < 0 ? std::string("any") : std::to_string(cols), it->second.rows(),
-                                 it->second.cols()));
-  return it->second;
-}
 
 void SaveModel(const std::filesystem::path& path, const Model& m) {
   nlohmann::json j;
@@ -34,8 +23,8 @@ void SaveModel(const std::filesystem::path& path, const Model& m) {
   j["endmembers"] = m.endmembers;
   j["wavelengths"] = m.wavelengths;
   j["endmember_names"] = m.endmember_names;
-  j["hyperparameters"] = m.hyperparameters;
-  j["training"] = m.training;
+  j["hyperparameters"] = Json(m.hyperparameters);
+  j["training"] = Json(m.training);
   // Tensors are written by hand so floats keep 9 significant digits (exact round trip).
   std::string tensors = "{";
   bool first = true;
@@ -108,8 +97,12 @@ Model LoadModel(const std::filesystem::path& path) {
     if (!m.wavelengths.empty() && static_cast<Index>(m.wavelengths.size()) != m.bands)
       throw InputError(file, "wavelengths", fmt::format("expected {} values, found {}", m.bands, m.wavelengths.size()));
     if (j.contains("endmember_names")) m.endmember_names = j["endmember_names"].get<std::vector<std::string>>();
-    if (j.contains("hyperparameters")) m.hyperparameters = j["hyperparameters"];
-    if (j.contains("training")) m.training = j["training"];
+    for (const char* key : {"hyperparameters", "training"}) {
+      if (!j.contains(key)) continue;
+      if (!j[key].is_object())
+        throw InputError(file, key, fmt::format("expected an object, got {}", j[key].type_name()));
+      Json(std::string_view(key) == "hyperparameters" ? m.hyperparameters : m.training) = j[key];
+    }
     if (!field("tensors").is_object()) throw InputError(file, "tensors", "expected an object of named tensors");
     for (const auto& [name, t] : field("tensors").items()) {
       if (!t.is_object()) throw InputError(file, "tensors." + name, "expected {\"rows\", \"cols\", \"data\"}");

@@ -1,0 +1,16 @@
+// sunsal: SUnSAL (sunsal.hpp) abundances for the ground truth's endmembers.
+#include "methods/common.hpp"
+#include "pipeline/internal.hpp"
+#include "unmix/abundance/sunsal.hpp"
+
+namespace unmix::internal {
+namespace {
+RunResult RunSunsal(const MethodInput& in) { return SolveWithKnownEndmembers(in, SunsalAbundances); }
+}  // namespace
+
+const Registration& SunsalMethod() {
+  static const Registration r{{.name = "sunsal", .description = "SUnSAL with the ground-truth endmembers (scored on the supervised split)", .kind = MethodKind::kAbundance, .supervised = true, .defaults = {.lambda = sunsal::Options{}.lambda}}, &RunSunsal};
+  return r;
+}
+
+}  // namespace unmix::internal
