@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
-#include "cli/run_output.hpp"
+#include "unmix/run/run_folder.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/nets/model_file.hpp"

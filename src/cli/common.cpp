@@ -11,6 +11,8 @@
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/io/read.hpp"
+#include "unmix/run/load.hpp"
+#include "unmix/run/run_folder.hpp"
 
 namespace unmix::cli {
 
@@ -84,80 +86,16 @@ io::ReadOptions ReadOptionsOf(const SceneArgs& a) {
 }
 
 Scene LoadScene(const SceneArgs& a) {
-  Scene scene = io::ReadScene(a.input, ReadOptionsOf(a));
-  WarnIfImplausibleValues(scene);
+  std::vector<std::string> warnings;
+  Scene scene = unmix::LoadScene(a.input, ReadOptionsOf(a), &warnings);
+  for (const auto& w : warnings) fmt::print(stderr, "unmix: warning: {}\n", w);
   return scene;
 }
 
-void WarnIfImplausibleValues(const Scene& scene) {
-  // Reflectance is about 0..1 (0..10000 as scaled integers), radiance up to some 1e4 in common
-  // units; raw counts up to 65535. Values beyond 1e7, or all below 1e-6, are none of these.
-  double max_abs = 0;
-  bool any = false;
-  const Index n = scene.pixels(), p = scene.bands();
-  for (Index k = 0; k < n; ++k) {
-    if (!scene.valid.empty() && !scene.valid[static_cast<size_t>(k)]) continue;
-    for (Index b = 0; b < p; ++b) {
-      const double v = std::abs(static_cast<double>(scene.data(b, k)));
-      if (std::isfinite(v)) max_abs = std::max(max_abs, v), any = true;
-    }
-  }
-  if (!any || (max_abs <= 1e7 && max_abs >= 1e-6) || max_abs == 0) return;
-  fmt::print(stderr,
-             "unmix: warning: {}: the largest value is {:.3g}, {} any reflectance (0-1, or 0-10000 scaled) or radiance "
-             "(up to ~1e4): check the header's data type, byte order and scale factor\n",
-             scene.source, max_abs, max_abs > 1e7 ? "far above" : "far below");
-}
-
 GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& a, bool check_simplex) {
-  GroundTruth gt = io::ReadGroundTruth(path, scene, ReadOptionsOf(a));
-  if (!check_simplex || !gt.abundances) return gt;
-  const Abundances& ab = *gt.abundances;
-  const Index n = ab.pixels(), r = ab.count();
-  double lo = 0, hi = 0, worst_sum = 1, sum_dev = 0;
-  Index lo_k = 0, hi_k = 0, lo_b = 0, hi_b = 0, counted = 0;
-  bool first = true;
-  for (Index k = 0; k < n; ++k) {
-    if (!scene.valid.empty() && !scene.valid[static_cast<size_t>(k)]) continue;
-    double sum = 0;
-    for (Index j = 0; j < r; ++j) {
-      const double v = ab.values(j, k);
-      if (!std::isfinite(v)) continue;
-      sum += v;
-      if (first || v < lo) lo = v, lo_k = k, lo_b = j;
-      if (first || v > hi) hi = v, hi_k = k, hi_b = j;
-      first = false;
-    }
-    sum_dev += std::abs(sum - 1.0);
-    ++counted;
-    if (std::abs(sum - 1.0) > std::abs(worst_sum - 1.0)) worst_sum = sum;
-  }
-  const auto where = [&](Index k, Index j) {
-    return fmt::format("abundance {} of pixel (row {}, col {})", j + 1, k / ab.cols + 1, k % ab.cols + 1);
-  };
-  constexpr double kTol = 0.02;  // rounding in files written with few decimals (sums)
-  constexpr double kValueTol = 0.05;
-  if (!first && (lo < -kValueTol || hi > 1 + kValueTol)) {
-    const bool high = hi > 1 + kValueTol;
-    throw InputError(path, "abundances",
-                     fmt::format("expected values in [0, 1] (fractions of each pixel), found {} = {:.6g}{}: this is not "
-                                 "an abundance map (an image or a scaled file given as --gt?)",
-                                 high ? where(hi_k, hi_b) : where(lo_k, lo_b), high ? hi : lo,
-                                 r > 1 ? fmt::format(" (values {:.4g} to {:.4g} over {} maps)", lo, hi, r) : ""));
-  }
-  const double mean_dev = counted > 0 ? sum_dev / static_cast<double>(counted) : 0.0;
-  if (mean_dev > 0.5)
-    throw InputError(path, "abundances",
-                     fmt::format("expected the {} maps to sum to about 1 in each pixel (fractions of it), found sums "
-                                 "{:.3g} from 1 on average (worst {:.4g}): this is not an abundance map (an image given "
-                                 "as --gt?)",
-                                 r, mean_dev, worst_sum));
-  if (mean_dev > kTol)
-    fmt::print(stderr,
-               "unmix: warning: {}: abundances: the {} maps sum to 1 in a pixel only on average within {:.3g} (worst "
-               "{:.4g}): off the simplex; scores that assume sum-to-one (AID, RMSE against sum-to-one methods) "
-               "compare unlike things\n",
-               path, r, mean_dev, worst_sum);
+  std::vector<std::string> warnings;
+  GroundTruth gt = unmix::LoadGroundTruth(path, scene, ReadOptionsOf(a), check_simplex, &warnings);
+  for (const auto& w : warnings) fmt::print(stderr, "unmix: warning: {}\n", w);
   return gt;
 }
 
@@ -165,9 +103,7 @@ void Say(const CommonArgs& a, const std::string& text) {
   if (!a.quiet && !a.json) fmt::print("{}\n", text);
 }
 
-void WriteJson(const std::filesystem::path& path, const nlohmann::json& j) {
-  WriteFileAtomic(path, j.dump(2) + "\n");
-}
+void WriteJson(const std::filesystem::path& path, const nlohmann::json& j) { WriteJsonFile(path, j); }
 
 std::string MethodsHelp(bool networks_only) {
   std::string s = networks_only ? "Networks:\n" : "Methods:\n";

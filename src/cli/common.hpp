@@ -73,16 +73,12 @@ std::string DefaultsHelp(std::optional<Index> MethodDefaults::*field);
 int ApplyThreads(int threads);
 
 io::ReadOptions ReadOptionsOf(const SceneArgs& args);
+// unmix::LoadScene and unmix::LoadGroundTruth (unmix/run/load.hpp) with the command's read
+// options; their warnings go to stderr (also with --quiet).
 Scene LoadScene(const SceneArgs& args);
-// Ground truth (or estimates) for `scene`, with the same band selection as the scene. Ground
-// truth abundances (check_simplex) must lie in [0, 1]: values outside (an image given as --gt)
-// are refused; per-pixel sums far from 1 are flagged with a warning on stderr.
 GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& args,
                             bool check_simplex = true);
 
-// A warning on stderr (also with --quiet) when the scene's values are far outside any
-// reflectance or radiance range: usually a wrong data type, byte order or scale in the header.
-void WarnIfImplausibleValues(const Scene& scene);
 
 // Prints to stdout unless quiet.
 void Say(const CommonArgs& args, const std::string& text);

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
-#include "cli/run_output.hpp"
+#include "unmix/run/run_folder.hpp"
 #include "core/record_json.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/io/mat.hpp"

@@ -13,7 +13,7 @@
 
 #include "cli/common.hpp"
 #include "cli/experiments.hpp"
-#include "cli/run_output.hpp"
+#include "unmix/run/run_folder.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/core/stopwatch.hpp"

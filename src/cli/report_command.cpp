@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
-#include "cli/run_output.hpp"
+#include "unmix/run/run_folder.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/report/html_report.hpp"

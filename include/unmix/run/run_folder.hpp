@@ -1,6 +1,6 @@
 #pragma once
-// Writing and scoring the result of one method run: the run folder layout shared by
-// `unmix run` and `unmix demo`.
+// Scoring the result of one method run and writing its run folder: the layout shared by
+// `unmix run`, `unmix train`, `unmix apply` and `unmix demo`.
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -15,11 +15,7 @@
 #include "unmix/metrics/metrics.hpp"
 #include "unmix/pipeline/run.hpp"
 
-namespace CLI {
-class App;
-}
-
-namespace unmix::cli {
+namespace unmix {
 
 struct Scored {
   Evaluation final_eval;
@@ -57,4 +53,7 @@ std::filesystem::path WriteRunFolder(const std::filesystem::path& dir, const Sce
 // run.json lists as outputs.
 std::set<std::string> RunFolderFileNames(const std::filesystem::path& dir);
 
-}  // namespace unmix::cli
+// Writes JSON to a file atomically, pretty-printed, with a final newline.
+void WriteJsonFile(const std::filesystem::path& path, const nlohmann::json& j);
+
+}  // namespace unmix

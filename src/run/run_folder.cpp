@@ -1,4 +1,4 @@
-#include "cli/run_output.hpp"
+#include "unmix/run/run_folder.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "cli/common.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
+#include "unmix/core/stopwatch.hpp"
 #include "unmix/io/csv.hpp"
 #include "unmix/io/georeference.hpp"
 #include "unmix/io/mat.hpp"
@@ -20,7 +20,7 @@
 #include "unmix/report/image.hpp"
 #include "unmix/report/metrics_json.hpp"
 
-namespace unmix::cli {
+namespace unmix {
 
 
 
@@ -207,7 +207,7 @@ fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const
   io::WriteMatResult(dir / "result.mat", &e, &a);
   io::WriteAbundanceRaster(dir / raster_name, a, scene, abundance_format);
   if (scored) {
-    WriteJson(dir / "metrics.json", scored->metrics);
+    WriteJsonFile(dir / "metrics.json", scored->metrics);
     outputs.push_back("metrics.json");
   }
   if (result.model) {
@@ -253,7 +253,7 @@ fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const
     sums[name] = {{"bytes", fs::file_size(dir / name)}, {"sha256", report::Sha256OfFile(dir / name)}};
   }
   record["output_checksums"] = sums;
-  WriteJson(dir / "run.json", record);
+  WriteJsonFile(dir / "run.json", record);
 
   report::RunContents c;
   c.title = result.method;
@@ -286,4 +286,6 @@ fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const
 
 }  // namespace
 
-}  // namespace unmix::cli
+void WriteJsonFile(const fs::path& path, const nlohmann::json& j) { WriteFileAtomic(path, j.dump(2) + "\n"); }
+
+}  // namespace unmix
