@@ -7,8 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
-#include "unmix/run/run_folder.hpp"
-#include "core/record_json.hpp"
+#include "unmix/run/job.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/io/mat.hpp"
 #include "unmix/io/raster.hpp"
@@ -88,15 +87,15 @@ void RunDemo(DemoArgs& a) {
                  start.empty() ? std::string() : " from " + start);
       std::fflush(stdout);
     }
-    RunResult result = RunMethod(syn.scene, ro, &gt);
-    Scored scored = ScoreRun(result, syn.scene, gt, MatchRule::kHungarianSad);
-    const nlohmann::json record = {{"command", a.argv}, {"version", kVersion}, {"method", m},
-                                   {"input", scene_path},
-                                   {"ground_truth", (out / "scene" / "gt.mat").string()},
-                                   {"endmembers", ro.endmembers}, {"seed", ro.seed}, {"threads", threads},
-                                   {"snr_db", a.snr}, {"timings", result.timings}, {"details", Json(result.details)},
-                                   {"reports", result.reports}};
-    WriteRunFolder(out / m, syn.scene, result, scored, record);
+    RunRecord record;
+    record.command = a.argv;
+    record.input = scene_path;
+    record.ground_truth = (out / "scene" / "gt.mat").string();
+    record.settings["snr_db"] = a.snr;
+    FolderLock lock(out / m, /*wait=*/false);
+    RunOutcome run = RunSceneToFolder(syn.scene, &gt, ro, MatchRule::kHungarianSad, lock, record);
+    const RunResult& result = run.result;
+    const Scored& scored = *run.scored;
     const double seconds = result.timings.at("total");
     if (progress) fmt::print("{:.2f} s\n", seconds);
     std::string start_name;

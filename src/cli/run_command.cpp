@@ -10,8 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/common.hpp"
-#include "unmix/run/run_folder.hpp"
-#include "core/record_json.hpp"
+#include "unmix/run/job.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/endmember/endmember_count.hpp"
@@ -57,60 +56,17 @@ std::function<void(const train::EpochReport&)> ProgressPrinter(const CommonArgs&
   };
 }
 
-// Largest estimated r that `unmix run` accepts without -r: 20, and at most a tenth of the bands
-// (at least 1).
-Index RunEstimateBound(Index bands) { return std::max<Index>(1, std::min<Index>(20, bands / 10)); }
-
-Index ChooseEndmemberCount(const RunArgs& a, const Scene& scene, const GroundTruth* gt, std::string* how) {
-  if (a.endmembers > 0) {
-    *how = "given";
-    return a.endmembers;
-  }
-  if (gt && gt->endmembers) {
-    *how = "from the ground truth";
-    return gt->endmembers->count();
-  }
-  if (gt && gt->abundances) {
-    *how = "from the ground truth";
-    return gt->abundances->count();
-  }
-  // Estimated: said at once (on stderr, before any long work), and refused above a sane bound.
-  rcount::Options ro;
-  ro.num_threads = a.common.threads;
-  const auto est = EstimateCount<float>(scene.valid_data(), ro);
-  const auto& e = est.estimates;
-  *how = fmt::format("estimated: median of hysime-guard {}, nwhfc {}, reconstruction {}",
-                     e.hysime_guard, e.nwhfc, e.reconstruction);
-  const Index bound = RunEstimateBound(scene.bands());
-  if (est.count > bound)
-    throw InputError(fmt::format(
-        "no -r given and the estimated number of endmembers, {} (median of hysime-guard {}, "
-        "nwhfc {}, reconstruction {}), is above the bound of {} (at most 20 and at most a tenth "
-        "of the {} bands); give the number with -r COUNT (see unmix estimate-r)",
-        est.count, e.hysime_guard, e.nwhfc, e.reconstruction, bound, scene.bands()));
-  if (!a.common.quiet)
-    fmt::print(stderr,
-               "r = {}: estimated by the default estimator (median of hysime-guard {}, nwhfc {}, "
-               "reconstruction {}; unmix estimate-r shows each); override with -r COUNT\n",
-               est.count, e.hysime_guard, e.nwhfc, e.reconstruction);
-  return est.count;
-}
-
 void RunRun(RunArgs& a) {
-  const MatchRule rule = ParseMatchRule(a.match);
-  io::RasterFormat fmt_out;
-  if (a.format == "gtiff") fmt_out = io::RasterFormat::kGTiff;
-  else if (a.format == "envi") fmt_out = io::RasterFormat::kEnvi;
+  RunRequest q;
+  q.match = ParseMatchRule(a.match);
+  if (a.format == "gtiff") q.format = io::RasterFormat::kGTiff;
+  else if (a.format == "envi") q.format = io::RasterFormat::kEnvi;
   else throw OptionError(fmt::format("--format: expected gtiff or envi, got '{}'", a.format));
-  const int threads = ApplyThreads(a.common.threads);
-
-  Stopwatch total;
-  const Scene scene = LoadScene(a.scene);
-  std::optional<GroundTruth> gt;
-  if (!a.scene.gt.empty()) gt = LoadGroundTruth(a.scene.gt, scene, a.scene);
-  const double t_read = total.seconds();
-
-  RunOptions o = a.net;
+  q.input = a.scene.input;
+  q.ground_truth = a.scene.gt;
+  q.read = ReadOptionsOf(a.scene);
+  RunOptions& o = q.options;
+  o = a.net;
   o.method = a.method;
   if (!a.loss_weights.empty()) {
     if (a.loss_weights.size() != 3) throw OptionError("--loss-weights takes three numbers: MSE,AAD,AID");
@@ -139,100 +95,53 @@ void RunRun(RunArgs& a) {
   o.threads = a.common.threads;
   o.lambda = a.lambda;
   o.iterations = a.iterations;
-  std::string how;
-  o.endmembers = ChooseEndmemberCount(a, scene, gt ? &*gt : nullptr, &how);
-  std::string why;
-  if (!o.IsValid(&why)) throw OptionError(why);
-  if (a.common.out.empty()) throw OptionError("--out is required: the directory for the results");
-  // The run folder is locked before the work starts, so a second run into it fails at once.
-  FolderLock lock(a.common.out, a.wait);
+  o.endmembers = a.endmembers;  // 0: chosen by RunToFolder
+  q.networks_only = a.train_only;
+  q.out = a.common.out;
+  q.wait = a.wait;
+  q.command = a.argv;
+  q.notes.warning = [](const std::string& w) { fmt::print(stderr, "unmix: warning: {}\n", w); };
+  if (!a.common.quiet) q.notes.estimate = [](const std::string& line) { fmt::print(stderr, "{}\n", line); };
+  if (!a.common.quiet && !a.common.json)
+    q.notes.start = [](const std::string& line) {  // before the work: training can take minutes
+      fmt::print("{}\n", line);
+      std::fflush(stdout);
+    };
 
-  const MethodInfo& info = *FindMethod(o.method);  // IsValid above refused unknown names
-  if (a.train_only && !info.network())
-    throw OptionError(fmt::format("unmix train needs a network method; '{}' has nothing to train", o.method));
-  if (!a.common.quiet && !a.common.json) {
-    // What is about to run, before the work (training can take minutes).
-    const std::string start = StartDescription(o, info, gt && gt->endmembers.has_value());
-    fmt::print("{} on {} ({} x {} pixels, {} bands), r = {} ({}){}{}\n", o.method, scene.source, scene.rows,
-               scene.cols, scene.bands(), o.endmembers, how, start.empty() ? "" : ", start: ", start);
-    std::fflush(stdout);
-  }
-  RunResult result = RunMethod(scene, o, gt ? &*gt : nullptr);
-  const nlohmann::json& details = Json(result.details);
-  result.timings["read"] = t_read;
-  std::optional<Scored> scored;
-  if (gt) scored = ScoreRun(result, scene, *gt, rule);
-
-  nlohmann::json record = {
-      {"command", a.argv},
-      {"version", kVersion},
-      {"method", o.method},
-      {"input", a.scene.input},
-      {"ground_truth", a.scene.gt},
-      {"endmembers", o.endmembers},
-      {"endmembers_chosen", how},
-      {"seed", o.seed},
-      {"threads", threads},
-      {"scene", {{"rows", scene.rows}, {"cols", scene.cols}, {"bands", scene.bands()},
-                 {"valid_pixels", scene.valid_count()}}},
-      {"options", {{"lambda", a.lambda ? nlohmann::json(*a.lambda) : nlohmann::json(nullptr)},
-                   {"iterations", a.iterations ? nlohmann::json(*a.iterations) : nlohmann::json(nullptr)},
-                   {"match", ToString(rule)}}},
-      {"network", info.network() ? nlohmann::json{{"layers", o.layers}, {"epochs", details.value("epochs", 0)}, {"batch", o.batch},
-                                                {"learning_rates", details.value("learning_rates", nlohmann::json::array())},
-                                                {"train_pixels", result.train_pixels.size()},
-                                                {"preset", Name(o.preset)}, {"init", Name(o.init)},
-                                                {"loss_weights", {o.loss.mse, o.loss.aad, o.loss.aid}},
-                                                {"patience", o.patience}, {"augment", Name(o.augment)}, {"sum_to_one", o.sum_to_one}, {"reconstruction_loss", Name(o.reconstruction_loss)},
-                                                {"mixing", Name(o.Mixing())}, {"anchor", o.Anchor()}, {"keep_better", o.KeepBetter()}, {"select", Name(o.select)},
-                                                {"mu", o.mu_auto ? nlohmann::json("auto") : o.mu ? nlohmann::json(*o.mu) : nlohmann::json(nullptr)}}
-                               : nlohmann::json(nullptr)},
-      {"details", details},
-      {"reports", result.reports},
-  };
-  result.timings["total_with_io"] = total.seconds();
-  record["timings"] = result.timings;
-  if (scored) {
-    scored->metrics["timings"] = result.timings;
-    if (result.training) {
-      scored->metrics["train_seconds"] = result.timings.at("train");
-      scored->metrics["seconds_per_epoch"] = details["training"]["seconds_per_epoch"];
-      scored->metrics["inference_pixels_per_second"] = details["inference_pixels_per_second"];
-    }
-  }
-  const auto report = WriteRunFolder(lock, scene, result, scored, record, fmt_out);
+  const RunOutcome out = RunToFolder(q);
+  const RunResult& result = out.result;
   if (result.training && result.training->diverged) {
     // Complete results, but not what was asked for: say so even with --quiet, and in the exit code.
     fmt::print(stderr, "unmix: training diverged: {}; the results hold the best weights before it (exit {})\n",
                result.training->stop_reason, kExitTrainingDiverged);
     CommandExitCode() = kExitTrainingDiverged;
   }
-
   if (result.details.Text("keep_better.kept") == "start") {
     // Not what training was for: say so even with --quiet (the exit code stays 0, the results are complete).
-    const auto& k = details["keep_better"];
     fmt::print(stderr,
                "unmix: {} ended worse than its start by its unsupervised criterion (scaled-fit RMSE {:.6g} against "
                "{:.6g}); the run folder holds the start (run.json: details.keep_better)\n",
-               o.method, k.value("trained", 0.0), k.value("start", 0.0));
+               o.method, result.details.Number("keep_better.trained").value_or(0.0),
+               result.details.Number("keep_better.start").value_or(0.0));
   }
 
   if (a.common.json) {
-    fmt::print("{}\n", (scored ? scored->metrics : record).dump(2));
+    fmt::print("{}\n", (out.scored ? out.scored->metrics : ToJson(out.record)).dump(2));
     return;
   }
   if (a.common.quiet) return;
   for (const auto& line : result.reports) fmt::print("  {}\n", line);
-  if (scored) {
+  if (out.scored) {
     fmt::print("{}\n", MetricsTableHeader());
-    if (scored->init_eval)
-      fmt::print("{}\n", MetricsTableRow("  (start)", *scored->init_eval, result.timings.count("init") ? result.timings.at("init") : 0.0));
-    fmt::print("{}\n", MetricsTableRow(o.method, scored->final_eval, result.timings.at("total")));
-    fmt::print("matching: {}\n", Describe(rule));
+    if (out.scored->init_eval)
+      fmt::print("{}\n", MetricsTableRow("  (start)", *out.scored->init_eval,
+                                         result.timings.count("init") ? result.timings.at("init") : 0.0));
+    fmt::print("{}\n", MetricsTableRow(o.method, out.scored->final_eval, result.timings.at("total")));
+    fmt::print("matching: {}\n", Describe(q.match));
   }
   if (result.model) fmt::print("model: {}\n", (std::filesystem::path(a.common.out) / "model.json").string());
   fmt::print("results: {}\n", a.common.out);
-  fmt::print("report: {}\n", report.string());
+  fmt::print("report: {}\n", out.report.string());
 }
 
 void AddRunOptions(CLI::App* cmd, RunArgs& a) {

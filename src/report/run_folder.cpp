@@ -14,6 +14,7 @@
 #include "unmix/io/read.hpp"
 #include "unmix/report/checksum.hpp"
 #include "unmix/report/html_report.hpp"
+#include "unmix/run/run_record.hpp"
 
 namespace fs = std::filesystem;
 
@@ -64,14 +65,6 @@ std::string Str(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
 
-// The input_checksums entry run.json recorded for `role`, or null.
-const json* Recorded(const json& run, const std::string& role) {
-  if (!run.is_object() || !run.contains("input_checksums") || !run["input_checksums"].is_array()) return nullptr;
-  for (const auto& f : run["input_checksums"])
-    if (Str(f, "role") == role) return &f;
-  return nullptr;
-}
-
 // Picks the reference bands whose wavelengths match the estimates' (within 1 nm + 0.1 %).
 bool AlignBands(Endmembers& ref, const Endmembers& est, const std::string& est_units) {
   if (ref.bands() == est.bands()) return true;
@@ -92,12 +85,12 @@ bool AlignBands(Endmembers& ref, const Endmembers& est, const std::string& est_u
   return true;
 }
 
-void AddReference(RunContents& c, const std::vector<std::uint8_t>& valid, Index map_side) {
-  const std::string given = Str(c.run, "ground_truth");
+void AddReference(RunContents& c, const RunRecord& run, const std::vector<std::uint8_t>& valid, Index map_side) {
+  const std::string& given = run.ground_truth;
   if (given.empty()) return;
-  const json* rec = Recorded(c.run, "ground_truth");
+  const InputChecksum* rec = run.Input("ground_truth");
   fs::path path = given;
-  if (!fs::exists(path) && rec && !Str(*rec, "absolute").empty()) path = Str(*rec, "absolute");
+  if (!fs::exists(path) && rec && !rec->absolute.empty()) path = rec->absolute;
   if (!fs::exists(path)) {
     c.notes.push_back(fmt::format("the ground truth {} was not found, so the reference maps and spectra are left out "
                                   "(the scores come from the run)",
@@ -105,7 +98,7 @@ void AddReference(RunContents& c, const std::vector<std::uint8_t>& valid, Index 
     return;
   }
   try {
-    if (rec && !Str(*rec, "sha256").empty() && Sha256OfFile(path) != Str(*rec, "sha256"))
+    if (rec && !rec->sha256.empty() && Sha256OfFile(path) != rec->sha256)
       c.notes.push_back(fmt::format("the ground truth {} changed since the run (its SHA-256 differs from run.json): "
                                     "the reference shown may not be the one scored",
                                     path.string()));
@@ -170,15 +163,15 @@ void AddReference(RunContents& c, const std::vector<std::uint8_t>& valid, Index 
 // every file, as before.
 class Listed {
  public:
-  Listed(const fs::path& dir, const json& run) : dir_(dir) {
-    if (!run.is_object() || !run.contains("outputs") || !run["outputs"].is_array()) return;
+  Listed(const fs::path& dir, const RunRecord& run) : dir_(dir) {
+    if (!run.lists_outputs) return;
     restricted_ = true;
-    for (const auto& f : run["outputs"])
-      if (f.is_string()) names_.insert(f.get<std::string>());
-    if (run.contains("output_checksums") && run["output_checksums"].is_object()) sums_ = run["output_checksums"];
+    names_.insert(run.outputs.begin(), run.outputs.end());
+    checked_ = run.has_output_checksums;
+    sums_ = run.output_checksums;
   }
   bool restricted() const { return restricted_; }
-  bool checked() const { return sums_.is_object(); }
+  bool checked() const { return checked_; }
   // Whether `name` may be read. A listed file that differs from its record is an error: the
   // folder is not the run its run.json describes. One that is missing is a note (nothing of it
   // can be misread).
@@ -191,14 +184,14 @@ class Listed {
       notes.push_back(fmt::format("{} is listed in run.json but missing: the run folder is incomplete", name));
       return false;
     }
-    if (!sums_.is_object() || !sums_.contains(name)) return true;
-    const json& rec = sums_[name];
-    if (rec.contains("bytes") && rec["bytes"].is_number_unsigned() &&
-        rec["bytes"].get<std::uintmax_t>() != fs::file_size(p, ec))
+    const auto it = sums_.find(name);
+    if (it == sums_.end()) return true;
+    const OutputChecksum& rec = it->second;
+    if (rec.bytes && *rec.bytes != fs::file_size(p, ec))
       throw InputError(p.string(), "bytes",
                        fmt::format("expected {} (recorded in run.json), found {}: the file changed after the run",
-                                   rec["bytes"].get<std::uintmax_t>(), fs::file_size(p, ec)));
-    const std::string want = Str(rec, "sha256");
+                                   *rec.bytes, fs::file_size(p, ec)));
+    const std::string& want = rec.sha256;
     if (!want.empty()) {
       const std::string have = Sha256OfFile(p);
       if (have != want)
@@ -211,9 +204,9 @@ class Listed {
 
  private:
   fs::path dir_;
-  bool restricted_ = false;
+  bool restricted_ = false, checked_ = false;
   std::set<std::string> names_;
-  json sums_;
+  std::map<std::string, OutputChecksum> sums_;
 };
 
 }  // namespace
@@ -231,7 +224,17 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
 
   c.run = ReadJsonFile(dir / "run.json", c.notes);
   if (!fs::exists(dir / "run.json")) c.notes.push_back("run.json is missing: the settings are unknown");
-  const Listed listed(dir, c.run);
+  RunRecord run;
+  if (c.run.is_object()) {
+    try {
+      run = ParseRunRecord(c.run, (dir / "run.json").string());
+    } catch (const Error& e) {
+      c.notes.push_back(fmt::format("run.json is not what unmix writes ({}): its settings are shown as they are, its "
+                                    "files unchecked",
+                                    e.what()));
+    }
+  }
+  const Listed listed(dir, run);
   if (fs::exists(dir / "run.json") && !listed.restricted())
     c.notes.push_back("run.json lists no outputs (written by an older unmix): every file in the folder was read, "
                       "unchecked");
@@ -239,13 +242,12 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
     c.notes.push_back("run.json records no checksums of its outputs (written by an older unmix): the files are "
                       "unchecked");
   if (listed.Use("metrics.json", c.notes)) c.metrics = ReadJsonFile(dir / "metrics.json", c.notes);
-  if (c.metrics.is_null() && !Str(c.run, "ground_truth").empty())
+  if (c.metrics.is_null() && !run.ground_truth.empty())
     c.notes.push_back("metrics.json is missing although the run had ground truth: no scores");
-  c.title = Str(c.run, "method");
-  if (c.title.empty() && !Str(c.run, "architecture").empty()) c.title = Str(c.run, "architecture") + " (applied)";
+  c.title = run.Title();
   if (c.title.empty()) c.title = Str(c.metrics, "method");
   if (c.title.empty()) c.title = fs::absolute(dir).lexically_normal().filename().string();
-  c.wavelength_units = Str(c.run, "wavelength_units");
+  c.wavelength_units = run.wavelength_units;
 
   if (listed.Use("endmembers.csv", c.notes)) {
     try {
@@ -284,13 +286,13 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
     for (const auto& j : c.metrics["matching"]["estimate_for_reference"])
       c.estimate_for_reference.push_back(j.is_number_integer() ? j.get<Index>() : -1);
   }
-  AddReference(c, valid, map_side);
+  AddReference(c, run, valid, map_side);
 
   if (listed.Use("loss.csv", c.notes)) c.loss = ReadLossCsv(dir / "loss.csv", c.notes);
   const auto png = listed.Use("preview.png", c.notes) ? ReadBytes(dir / "preview.png") : std::nullopt;
   if (png) {
     c.preview_png = *png;
-    if (c.run.is_object() && c.run.contains("preview")) c.preview_caption = Str(c.run["preview"], "caption");
+    c.preview_caption = Str(run.preview, "caption");
   } else {
     c.notes.push_back("preview.png is missing: no scene preview");
   }

@@ -1,5 +1,7 @@
 #include "unmix/run/run_folder.hpp"
 
+#include "unmix/run/run_record.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -75,28 +77,20 @@ Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, c
 
 namespace fs = std::filesystem;
 
-std::string ReadText(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // SHA-256 of the files run.json names, so a result can be traced to its exact inputs. An ENVI
 // header and its data file are both listed.
-nlohmann::json InputChecksums(const nlohmann::json& record) {
-  nlohmann::json out = nlohmann::json::array();
+std::vector<InputChecksum> InputChecksums(const RunRecord& record) {
+  std::vector<InputChecksum> out;
   auto add = [&](const std::string& role, const fs::path& p) {
     if (p.empty() || !fs::is_regular_file(p)) return;
-    out.push_back({{"role", role},
-                   {"path", p.string()},
-                   {"absolute", fs::absolute(p).lexically_normal().string()},
-                   {"bytes", fs::file_size(p)},
-                   {"sha256", report::Sha256OfFile(p)}});
+    out.push_back({role, p.string(), fs::absolute(p).lexically_normal().string(), fs::file_size(p),
+                   report::Sha256OfFile(p)});
   };
-  for (const char* role : {"input", "ground_truth", "model"}) {
-    if (!record.contains(role) || !record[role].is_string()) continue;
-    const fs::path p = record[role].get<std::string>();
+  const std::pair<const char*, const std::string*> files[] = {
+      {"input", &record.input}, {"ground_truth", &record.ground_truth}, {"model", &record.model}};
+  for (const auto& [role, path] : files) {
+    const fs::path p = *path;
     if (p.empty()) continue;
     add(role, p);
     std::string ext = p.extension().string();
@@ -144,7 +138,7 @@ Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, Ma
 
 namespace {
 fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const RunResult& result,
-                   const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                   const std::optional<Scored>& scored, const RunRecord& run_record,
                    io::RasterFormat abundance_format);
 }  // namespace
 
@@ -153,25 +147,23 @@ std::set<std::string> RunFolderFileNames(const fs::path& dir) {
                                  "abundances.img", "abundances.hdr", "metrics.json", "model.json",
                                  "loss.csv",       "preview.png",    "run.json",     "report.html"};
   try {
-    const auto run = nlohmann::json::parse(ReadText(dir / "run.json"));
-    if (run.is_object() && run.contains("outputs") && run["outputs"].is_array())
-      for (const auto& f : run["outputs"])
-        if (f.is_string() && f.get<std::string>().find('/') == std::string::npos) names.insert(f.get<std::string>());
+    for (const auto& f : ReadRunRecord(dir / "run.json").outputs)
+      if (f.find('/') == std::string::npos) names.insert(f);
   } catch (const std::exception&) {
-    // No run.json, or not JSON: only the fixed names.
+    // No run.json, or not one: only the fixed names.
   }
   return names;
 }
 
 fs::path WriteRunFolder(const fs::path& dir, const Scene& scene, const RunResult& result,
-                        const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                        const std::optional<Scored>& scored, const RunRecord& run_record,
                         io::RasterFormat abundance_format) {
   FolderLock lock(dir, /*wait=*/false);
   return WriteRunFolder(lock, scene, result, scored, run_record, abundance_format);
 }
 
 fs::path WriteRunFolder(FolderLock& lock, const Scene& scene, const RunResult& result,
-                        const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                        const std::optional<Scored>& scored, const RunRecord& run_record,
                         io::RasterFormat abundance_format) {
   FolderSwap swap(lock, RunFolderFileNames(lock.target()));
   try {
@@ -189,7 +181,7 @@ fs::path WriteRunFolder(FolderLock& lock, const Scene& scene, const RunResult& r
 namespace {
 
 fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const RunResult& result,
-                   const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                   const std::optional<Scored>& scored, const RunRecord& run_record,
                    io::RasterFormat abundance_format) {
   const fs::path dir = swap.dir();
   Endmembers e = result.endmembers;
@@ -231,34 +223,33 @@ fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const
   WriteFileAtomic(dir / "preview.png", preview_png);
   outputs.insert(outputs.end(), {"preview.png", "run.json", "report.html"});
 
-  nlohmann::json record = run_record;
+  RunRecord record = run_record;
   // The ground truth scored against, so that `unmix report` can show it again.
-  if (scored && scored->reference && !scored->reference->source.empty() &&
-      (!record.contains("ground_truth") || !record["ground_truth"].is_string()))
-    record["ground_truth"] = scored->reference->source;
+  if (scored && scored->reference && !scored->reference->source.empty() && record.ground_truth.empty())
+    record.ground_truth = scored->reference->source;
   Stopwatch sw;
-  record["input_checksums"] = InputChecksums(record);
-  record["timings"]["checksums"] = sw.seconds();
-  record["wavelength_units"] = scene.wavelength_units;
-  if (const auto geo = io::GeoreferenceJson(scene); !geo.is_null()) record["georeference"] = geo;
-  record["preview"] = {{"file", "preview.png"},
-                       {"caption", preview.caption},
-                       {"bands", {preview.bands[0] + 1, preview.bands[1] + 1, preview.bands[2] + 1}},
-                       {"true_colour", preview.true_colour}};
-  record["outputs"] = outputs;
+  record.input_checksums = InputChecksums(record);
+  record.timings["checksums"] = sw.seconds();
+  record.wavelength_units = scene.wavelength_units;
+  record.georeference = io::GeoreferenceJson(scene);
+  record.preview = {{"file", "preview.png"},
+                    {"caption", preview.caption},
+                    {"bands", {preview.bands[0] + 1, preview.bands[1] + 1, preview.bands[2] + 1}},
+                    {"true_colour", preview.true_colour}};
+  record.outputs = outputs;
+  record.lists_outputs = true;
   // What `unmix report` and `unmix apply` may read from the folder, with the bytes they must find.
-  nlohmann::json sums = nlohmann::json::object();
   for (const auto& name : outputs) {
     if (name == "run.json" || name == "report.html") continue;
-    sums[name] = {{"bytes", fs::file_size(dir / name)}, {"sha256", report::Sha256OfFile(dir / name)}};
+    record.output_checksums[name] = {fs::file_size(dir / name), report::Sha256OfFile(dir / name)};
   }
-  record["output_checksums"] = sums;
-  WriteJsonFile(dir / "run.json", record);
+  const nlohmann::json record_json = ToJson(record);
+  WriteJsonFile(dir / "run.json", record_json);
 
   report::RunContents c;
   c.title = result.method;
   c.folder = lock.target();
-  c.run = record;
+  c.run = record_json;
   if (scored) {
     c.metrics = scored->metrics;
     c.estimate_for_reference = scored->final_eval.matching.estimate_for_reference;

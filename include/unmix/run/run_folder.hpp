@@ -14,6 +14,7 @@
 #include "unmix/io/raster.hpp"
 #include "unmix/metrics/metrics.hpp"
 #include "unmix/pipeline/run.hpp"
+#include "unmix/run/run_record.hpp"
 
 namespace unmix {
 
@@ -35,18 +36,18 @@ std::string StartDescription(const RunOptions& o, const MethodInfo& info, bool g
 // Writes a run folder: DIR/endmembers.csv, DIR/endmembers.mat, DIR/result.mat (benchmark
 // layout), DIR/abundances.{tif,img}, DIR/metrics.json (when scored), DIR/model.json and
 // DIR/loss.csv (networks), DIR/preview.png, DIR/run.json and DIR/report.html. run.json is
-// `run_record` plus the SHA-256 of the files it names as "input", "ground_truth" and "model",
-// the wavelength units, the preview's bands, the list of files written ("outputs") and the
-// size and SHA-256 of each but report.html ("output_checksums"). The folder is written beside
+// `run_record` with what the folder holds filled in: the SHA-256 of its input, ground_truth and
+// model files, the wavelength units, the preview, the files written (outputs) and the size and
+// SHA-256 of each but report.html (output_checksums). The folder is written beside
 // DIR and swapped in whole under `lock` (see core/run_folder_swap.hpp): DIR is always one
 // complete run. Returns the path of report.html.
 std::filesystem::path WriteRunFolder(FolderLock& lock, const Scene& scene, const RunResult& result,
-                                     const std::optional<Scored>& scored, const nlohmann::json& run_record,
+                                     const std::optional<Scored>& scored, const RunRecord& run_record,
                                      io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
 // The same, taking the lock of `dir` itself (failing at once if another process holds it).
 std::filesystem::path WriteRunFolder(const std::filesystem::path& dir, const Scene& scene,
                                      const RunResult& result, const std::optional<Scored>& scored,
-                                     const nlohmann::json& run_record,
+                                     const RunRecord& run_record,
                                      io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
 
 // The names of the files a run folder may hold: every file unmix writes there, and those its
