@@ -7,8 +7,3 @@ include_guard(GLOBAL)
 option(UNMIX_WERROR "Treat compiler warnings as errors (CI turns it on)" OFF)
 add_library(unmix_warnings INTERFACE)
 target_compile_options(unmix_warnings INTERFACE -Wall -Wextra -Wpedantic $<$<BOOL:${UNMIX_WERROR}>:-Werror>)
-# GCC's -Wsubobject-linkage is meant for headers: a type from an anonymous namespace captured by
-# a lambda in a template. A unity build #includes each .cpp into one file, which makes every
-# source file a "header" to GCC, and the warning fires on code that is fine compiled alone.
-target_compile_options(unmix_warnings INTERFACE
-  $<$<AND:$<CXX_COMPILER_ID:GNU>,$<BOOL:$<TARGET_PROPERTY:UNITY_BUILD>>>:-Wno-subobject-linkage>)
