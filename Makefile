@@ -4,14 +4,18 @@ JOBS ?= $(shell nproc)
 BUILD := build/release
 UNMIX := $(BUILD)/unmix
 TIMED := scripts/timed.sh
+# WERROR=ON turns compiler warnings into errors (CI sets it); unset, the configure steps pass
+# nothing and the build keeps whatever the cache holds (default OFF).
+WERROR ?=
+CMAKE_ARGS := $(if $(WERROR),-DUNMIX_WERROR=$(WERROR))
 
-.PHONY: setup configure build cli demo test bench asan asan-build asan-test fuzz clean
+.PHONY: setup configure build cli demo test bench asan asan-build asan-test fuzz format clean
 
 setup:
 	@$(TIMED) setup scripts/setup.sh $(SETUP_GROUPS)
 
 configure: setup
-	@$(TIMED) configure-release cmake --preset release
+	@$(TIMED) configure-release cmake --preset release $(CMAKE_ARGS)
 
 # The library and the command-line tool only: what the demo runs.
 cli: configure
@@ -38,7 +42,7 @@ bench: build
 asan: asan-test
 
 asan-build: setup
-	@$(TIMED) configure-asan cmake --preset asan
+	@$(TIMED) configure-asan cmake --preset asan $(CMAKE_ARGS)
 	@$(TIMED) build-asan cmake --build --preset asan -j $(JOBS)
 
 asan-test: asan-build
@@ -50,6 +54,12 @@ FUZZ_SECONDS ?= 60
 fuzz: SETUP_GROUPS += fuzz
 fuzz: setup
 	@$(TIMED) fuzz fuzz/run.sh $(FUZZ_SECONDS)
+
+# Formats the sources in place with .clang-format; scripts/check_format.sh lists what differs.
+CLANG_FORMAT ?= clang-format
+format:
+	find src include tests bench fuzz -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 \
+	  | xargs -0 -r $(CLANG_FORMAT) -i
 
 clean:
 	rm -rf build

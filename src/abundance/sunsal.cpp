@@ -38,7 +38,9 @@ std::string sunsal::Summary::BriefReport() const {
       final_mu_max, objective, rmse, seconds);
 }
 
-namespace {
+// A named namespace, not an anonymous one: the lambdas of the Sunsal template capture these
+// types, which GCC flags (-Wsubobject-linkage) when a unity build includes this file.
+namespace sunsal_admm {
 
 // x-step operator for one value of mu: X = M Q + w 1^T with Q = A^T Y + mu (Z + D).
 struct XStep {
@@ -75,11 +77,12 @@ struct BlockOutcome {
   int mu_exponent = 0;
 };
 
-}  // namespace
+}  // namespace sunsal_admm
 
 template <typename Scalar>
 sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& y,
                               const sunsal::Options& options) {
+  using sunsal_admm::BlockOutcome, sunsal_admm::kMuSteps, sunsal_admm::MakeXStep, sunsal_admm::XStep;
   {
     std::string why;
     if (!options.IsValid(&why)) throw OptionError("SUnSAL: " + why);
