@@ -140,7 +140,9 @@ TEST(Fcls, MoreEndmembersThanBands) {
     EXPECT_NEAR(x.sum(), 1.0, 1e-12);
     // No vertex of the simplex fits better than the solution.
     const double fx = 0.5 * (y.col(j) - a * x).squaredNorm();
-    for (Index k = 0; k < 6; ++k) EXPECT_LE(fx, 0.5 * (y.col(j) - a.col(k)).squaredNorm() + 1e-9);
+    for (Index k = 0; k < 6; ++k) {
+      EXPECT_LE(fx, 0.5 * (y.col(j) - a.col(k)).squaredNorm() + 1e-9);
+    }
   }
 }
 

@@ -104,11 +104,15 @@ bool NeedsJasper(const std::string& name) { return name.rfind("jasper-", 0) == 0
 // Files, summary and page section of experiment `name` in `out`.
 void ExpectWritten(const fs::path& out, const std::string& name) {
   SCOPED_TRACE(name);
-  for (const char* f : {"raw.csv", "summary.csv", "summary.json"}) EXPECT_TRUE(fs::exists(out / name / f)) << f;
+  for (const char* f : {"raw.csv", "summary.csv", "summary.json"}) {
+    EXPECT_TRUE(fs::exists(out / name / f)) << f;
+  }
   const auto s = ReadJson(out / name / "summary.json");
   EXPECT_EQ(s["seeds"], 1);
   EXPECT_TRUE(s["quick"].get<bool>());
-  for (const auto& p : s["plots"]) EXPECT_TRUE(IsPng(out / name / p["png"].get<std::string>())) << p["png"];
+  for (const auto& p : s["plots"]) {
+    EXPECT_TRUE(IsPng(out / name / p["png"].get<std::string>())) << p["png"];
+  }
   EXPECT_NE(Slurp(out / "README.md").find("## " + name + ":"), std::string::npos);
   // raw.csv: a header and one line per (run, metric); every summary cell counts one run.
   std::ifstream raw(out / name / "raw.csv");

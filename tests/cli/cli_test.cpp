@@ -170,7 +170,9 @@ TEST(Cli, BadInputGetsOneLineReasonAndNonZeroExit) {
     EXPECT_NE(r.output.find(c.expect), std::string::npos) << c.args << "\n" << r.output;
     EXPECT_FALSE(r.output.empty());
   }
-  for (const char* sub : {"a", "b", "c", "d", "e"}) EXPECT_FALSE(fs::exists(dir / sub / "scene.hdr")) << sub;
+  for (const char* sub : {"a", "b", "c", "d", "e"}) {
+    EXPECT_FALSE(fs::exists(dir / sub / "scene.hdr")) << sub;
+  }
 }
 
 TEST(Cli, UnwritableOutputDirectoryFailsWithoutLeftovers) {
@@ -239,18 +241,23 @@ TEST(Cli, TrainThenApplyReproducesTheTrainedAbundances) {
     const auto t = RunCli("train -q --method " + method + " --epochs 3 --input '" + (s / "scene.hdr").string() +
                           "' --gt '" + (s / "gt.mat").string() + "' --out '" + (dir / method).string() + "'");
     ASSERT_EQ(t.exit_code, 0) << t.output;
-    for (const char* f : {"model.json", "loss.csv", "metrics.json"}) EXPECT_TRUE(fs::exists(dir / method / f)) << f;
+    for (const char* f : {"model.json", "loss.csv", "metrics.json"}) {
+      EXPECT_TRUE(fs::exists(dir / method / f)) << f;
+    }
     const auto m = ReadJson(dir / method / "metrics.json");
     for (const char* key : {"train_seconds", "seconds_per_epoch", "inference_pixels_per_second"})
       EXPECT_TRUE(m.contains(key)) << key;
-    if (method.find("ae") == std::string::npos) EXPECT_TRUE(m.contains("init_sad_deg_mean"));
+    if (method.find("ae") == std::string::npos) {
+      EXPECT_TRUE(m.contains("init_sad_deg_mean"));
+    }
     const auto a = RunCli("apply --json '" + (dir / method / "model.json").string() + "' --input '" +
                           (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() + "' --out '" +
                           (dir / (method + "-applied")).string() + "'");
     ASSERT_EQ(a.exit_code, 0) << a.output;
     // Supervised runs are scored on held-out pixels, apply on all: compare blind runs exactly.
-    if (method.find("ae") == std::string::npos)
+    if (method.find("ae") == std::string::npos) {
       EXPECT_NEAR(nlohmann::json::parse(a.output)["rmse"].get<double>(), m["rmse"].get<double>(), 1e-5);
+    }
   }
   // A scene with other bands is refused with the count the model expects.
   const auto bad = RunCli("apply '" + (dir / "bunet2" / "model.json").string() + "' --input '" +

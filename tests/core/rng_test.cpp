@@ -36,7 +36,9 @@ TEST(Rng, BelowIsUniform) {
   Rng rng(3);
   std::vector<int> counts(6, 0);
   for (int i = 0; i < 60000; ++i) ++counts[rng.Below(6)];
-  for (int c : counts) EXPECT_NEAR(c, 10000, 400);
+  for (int c : counts) {
+    EXPECT_NEAR(c, 10000, 400);
+  }
 }
 
 }  // namespace

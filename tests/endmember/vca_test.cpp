@@ -21,7 +21,9 @@ TEST_P(VcaNoiseFree, RecoversTheTrueEndmembers) {
   const auto scene = MakeScene(150, r, 2000, testing::kNoiseFree, 100 + r);
   const auto result = Vca(scene.pixels, r);
   EXPECT_TRUE(result.summary.high_snr_projection) << result.summary.BriefReport();
-  for (double angle : MatchedAnglesDeg(scene.endmembers, result.endmembers)) EXPECT_LT(angle, 0.5);
+  for (double angle : MatchedAnglesDeg(scene.endmembers, result.endmembers)) {
+    EXPECT_LT(angle, 0.5);
+  }
   // ... by picking exactly the pure pixels.
   const std::set<Index> picked(result.indices.begin(), result.indices.end());
   EXPECT_EQ(picked, std::set<Index>(scene.pure.begin(), scene.pure.end()));
@@ -34,7 +36,9 @@ TEST_P(VcaNoiseFree, LowSnrProjectionAlsoRecoversThem) {
   o.snr_db = 0.0;  // forces the affine (PCA) projection
   const auto result = Vca(scene.pixels, r, o);
   EXPECT_FALSE(result.summary.high_snr_projection);
-  for (double angle : MatchedAnglesDeg(scene.endmembers, result.endmembers)) EXPECT_LT(angle, 0.5);
+  for (double angle : MatchedAnglesDeg(scene.endmembers, result.endmembers)) {
+    EXPECT_LT(angle, 0.5);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(RangeOfR, VcaNoiseFree, ::testing::Range(3, 9));
@@ -43,7 +47,9 @@ TEST(Vca, NoisySceneAt30dB) {
   const auto scene = MakeScene(198, 5, 5000, 30.0, 31);
   const auto result = Vca(scene.pixels, 5);
   const auto angles = MatchedAnglesDeg(scene.endmembers, result.endmembers);
-  for (double angle : angles) EXPECT_LT(angle, 3.0) << result.summary.BriefReport();
+  for (double angle : angles) {
+    EXPECT_LT(angle, 3.0) << result.summary.BriefReport();
+  }
   EXPECT_NEAR(result.summary.snr_db, 30.0, 3.0);
 }
 

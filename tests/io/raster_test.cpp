@@ -416,7 +416,9 @@ TEST(WriteRaster, MatrixFormAcceptsAStridedBlockWithoutCopying) {
     ASSERT_EQ(back.bands(), 2);
     EXPECT_EQ(back.band_names, layout.band_names);
     EXPECT_EQ(back.valid, layout.valid);
-    for (Index k = 1; k < 15; ++k) EXPECT_EQ(back.data.col(k), s.data.col(k).segment(2, 2));
+    for (Index k = 1; k < 15; ++k) {
+      EXPECT_EQ(back.data.col(k), s.data.col(k).segment(2, 2));
+    }
   }
   layout.rows = 4;
   EXPECT_THROW(WriteRaster(dir / "bad.tif", s.data, layout), Error);

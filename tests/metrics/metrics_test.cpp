@@ -145,7 +145,9 @@ TEST(Matching, RecoversPermutationUnderEveryRule) {
   in.est_abundances = &est_a;
   const auto ev = Evaluate(in);
   ASSERT_EQ(ev.sad_rad.size(), 5u);
-  for (double s : ev.sad_rad) EXPECT_LT(s, 1e-7);
+  for (double s : ev.sad_rad) {
+    EXPECT_LT(s, 1e-7);
+  }
   EXPECT_LT(ev.abundances->rmse, 1e-15);
 }
 

@@ -128,9 +128,13 @@ TEST_P(OptimisedAdmm, ForwardAndBackwardEqualThePlainReference) {
     enc.Backward(yf, ws, doutf);
     EXPECT_LT(RelativeError(out, ref.out), kFloatTolerance) << "pass " << pass;
     EXPECT_LT(RelativeError(enc.grads().wt.cast<double>(), ref.wt), kFloatTolerance);
-    if (s.layers > 0 && ref.bt.norm() > 0) EXPECT_LT(RelativeError(enc.grads().bt.cast<double>(), ref.bt), kFloatTolerance);
+    if (s.layers > 0 && ref.bt.norm() > 0) {
+      EXPECT_LT(RelativeError(enc.grads().bt.cast<double>(), ref.bt), kFloatTolerance);
+    }
     EXPECT_LT(RelativeError(enc.grads().theta.cast<double>(), ref.theta), kFloatTolerance);
-    if (ref.eta.norm() > 0) EXPECT_LT(RelativeError(enc.grads().eta.cast<double>(), ref.eta), kFloatTolerance);
+    if (ref.eta.norm() > 0) {
+      EXPECT_LT(RelativeError(enc.grads().eta.cast<double>(), ref.eta), kFloatTolerance);
+    }
   }
   // Every branch was exercised: some relus closed, some open.
   EXPECT_GT(ref.out.maxCoeff(), 0.0);
@@ -180,7 +184,9 @@ TEST(OptimisedGather, CopiesTheIndexedColumns) {
   MatrixF dst;
   GatherColumns(src, idx, dst);
   ASSERT_EQ(dst.cols(), static_cast<Index>(idx.size()));
-  for (size_t j = 0; j < idx.size(); ++j) EXPECT_EQ(dst.col(static_cast<Index>(j)), src.col(idx[j]));
+  for (size_t j = 0; j < idx.size(); ++j) {
+    EXPECT_EQ(dst.col(static_cast<Index>(j)), src.col(idx[j]));
+  }
 }
 
 // Inference in blocks and threads equals one block on one thread: exactly for the same blocks

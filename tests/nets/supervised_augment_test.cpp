@@ -48,7 +48,9 @@ TEST(ResidualResampling, NoiseFreePairsGiveTheOriginalBatch) {
   const double l0 = plain.Batch(batch), l1 = resampled.Batch(batch);
   EXPECT_NEAR(l0, l1, 1e-12 * std::max(1.0, l0));
   const auto g0 = plain.Parameters(), g1 = resampled.Parameters();
-  for (size_t k = 0; k < g0.size(); ++k) EXPECT_LT((*g0[k].grad - *g1[k].grad).cwiseAbs().maxCoeff(), 1e-10);
+  for (size_t k = 0; k < g0.size(); ++k) {
+    EXPECT_LT((*g0[k].grad - *g1[k].grad).cwiseAbs().maxCoeff(), 1e-10);
+  }
 }
 
 TEST(ResidualResampling, NoisyPairsGetFreshNoiseDeterministically) {

@@ -106,9 +106,15 @@ void ExpectRendered(const fs::path& chromium, const ScratchDir& dir, const fs::p
   EXPECT_EQ(r.log.find("Uncaught"), std::string::npos) << r.log.substr(0, 4000);
   // Every map and plot of the file is in the rendered DOM.
   const auto dom_imgs = Ids(dom, "img"), dom_svgs = Ids(dom, "svg");
-  for (const auto& id : imgs) EXPECT_TRUE(dom_imgs.count(id)) << "img " << id;
-  for (const auto& id : svgs) EXPECT_TRUE(dom_svgs.count(id)) << "svg " << id;
-  for (const auto& id : must_have) EXPECT_TRUE(dom_imgs.count(id) || dom_svgs.count(id)) << id;
+  for (const auto& id : imgs) {
+    EXPECT_TRUE(dom_imgs.count(id)) << "img " << id;
+  }
+  for (const auto& id : svgs) {
+    EXPECT_TRUE(dom_svgs.count(id)) << "svg " << id;
+  }
+  for (const auto& id : must_have) {
+    EXPECT_TRUE(dom_imgs.count(id) || dom_svgs.count(id)) << id;
+  }
 }
 
 // A screenshot of the page as the docs show it: 1400 px wide, not blank.

@@ -180,7 +180,9 @@ TEST(ReportCommand, ComparesSeveralRuns) {
   EXPECT_NE(html.find("href=\"../runs/a/report.html\""), std::string::npos);
   const size_t table = html.find("id=\"comparison-table\"");
   const std::string rows = html.substr(table, html.find("</table>", table) - table);
-  for (const char* m : {">vca-fcls<", ">nfindr-fcls<", ">bunet1<"}) EXPECT_NE(rows.find(m), std::string::npos) << m;
+  for (const char* m : {">vca-fcls<", ">nfindr-fcls<", ">bunet1<"}) {
+    EXPECT_NE(rows.find(m), std::string::npos) << m;
+  }
 
   // A folder of run folders stands for all of them; the comparison goes into it.
   r = RunCli("report -q '" + (dir / "runs").string() + "'");

@@ -29,7 +29,9 @@ void ExpectSelfContained(const std::string& html) {
     EXPECT_EQ(value.find("http:"), std::string::npos) << value.substr(0, 80);
     EXPECT_EQ(value.find("https:"), std::string::npos) << value.substr(0, 80);
     EXPECT_NE(value.rfind("//", 0), 0u) << value.substr(0, 80);
-    if ((*it)[1].str() == "src") EXPECT_EQ(value.rfind("data:image/png;base64,", 0), 0u) << value.substr(0, 80);
+    if ((*it)[1].str() == "src") {
+      EXPECT_EQ(value.rfind("data:image/png;base64,", 0), 0u) << value.substr(0, 80);
+    }
   }
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
@@ -143,7 +145,9 @@ TEST(RunReport, WithoutGroundTruthOrTraining) {
   EXPECT_FALSE(HasId(html, "metrics-table"));
   EXPECT_FALSE(HasId(html, "loss-curve"));
   EXPECT_FALSE(HasId(html, "ref-map-0"));
-  for (int k = 0; k < 4; ++k) EXPECT_TRUE(HasId(html, "map-" + std::to_string(k)));
+  for (int k = 0; k < 4; ++k) {
+    EXPECT_TRUE(HasId(html, "map-" + std::to_string(k)));
+  }
   EXPECT_NE(html.find("no ground truth"), std::string::npos);
   EXPECT_TRUE(HasId(html, "notes"));
   EXPECT_NE(html.find("preview &lt;missing&gt;"), std::string::npos);
@@ -166,7 +170,9 @@ TEST(ComparisonReport, TablesMapsSpectraAndLoss) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(HasId(html, "cmp-ref-map-" + std::to_string(i)));
     EXPECT_TRUE(HasId(html, "cmp-spectra-" + std::to_string(i)));
-    for (int r = 0; r < 3; ++r) EXPECT_TRUE(HasId(html, "cmp-map-" + std::to_string(r) + "-" + std::to_string(i)));
+    for (int r = 0; r < 3; ++r) {
+      EXPECT_TRUE(HasId(html, "cmp-map-" + std::to_string(r) + "-" + std::to_string(i)));
+    }
   }
   EXPECT_NE(html.find("<a href=\"a/report.html\">bunet2</a>"), std::string::npos);
   EXPECT_NE(html.find("<a href=\"c/report.html\">l1-nmf</a>"), std::string::npos);

@@ -65,8 +65,12 @@ TEST(ColourMap, ViridisEndsMiddleAndMonotonicLightness) {
   EXPECT_EQ(Viridis(std::nan("")), Viridis(0.0));
   const auto& t = ViridisTable();
   // Lightness rises steadily; 8-bit rounding leaves steps of under half a grey level either way.
-  for (size_t i = 1; i < t.size(); ++i) EXPECT_GT(Luminance(t[i]) - Luminance(t[i - 1]), -0.5) << i;
-  for (size_t i = 4; i < t.size(); ++i) EXPECT_LT(Luminance(t[i - 4]), Luminance(t[i])) << i;
+  for (size_t i = 1; i < t.size(); ++i) {
+    EXPECT_GT(Luminance(t[i]) - Luminance(t[i - 1]), -0.5) << i;
+  }
+  for (size_t i = 4; i < t.size(); ++i) {
+    EXPECT_LT(Luminance(t[i - 4]), Luminance(t[i])) << i;
+  }
 }
 
 TEST(BlockAverage, FactorFitsTheLongestSide) {
@@ -125,7 +129,9 @@ TEST(Png, MapIsPalettedViridisWithTransparentNoData) {
   ASSERT_EQ(d.bands, 1);
   EXPECT_EQ(d.cols, 4);
   EXPECT_EQ(d.rows, 3);
-  for (size_t k = 0; k < values.size(); ++k) EXPECT_EQ(d.pixels[0][k], MapIndex(values[k], 0, 1)) << k;
+  for (size_t k = 0; k < values.size(); ++k) {
+    EXPECT_EQ(d.pixels[0][k], MapIndex(values[k], 0, 1)) << k;
+  }
   ASSERT_EQ(d.palette.size(), 256u);
   EXPECT_EQ(d.palette[0].c1, 68);
   EXPECT_EQ(d.palette[0].c3, 84);

@@ -112,7 +112,9 @@ TEST(ColourBar, GradientTicksAndUniqueIds) {
   EXPECT_EQ(CountOf(a, "<stop "), 17u);
   EXPECT_NE(a.find("stop-color=\"#440154\""), std::string::npos);
   EXPECT_NE(a.find("stop-color=\"#fde725\""), std::string::npos);
-  for (const char* t : {">0<", ">0.25<", ">0.50<", ">0.75<", ">1.00<"}) EXPECT_NE(a.find(t), std::string::npos) << t;
+  for (const char* t : {">0<", ">0.25<", ">0.50<", ">0.75<", ">1.00<"}) {
+    EXPECT_NE(a.find(t), std::string::npos) << t;
+  }
 }
 
 }  // namespace

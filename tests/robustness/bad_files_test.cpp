@@ -23,7 +23,9 @@ void ExpectRefused(const fs::path& input, const std::vector<std::string>& expect
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "unmix: error: ")) << r.output;
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "one line expected:\n" << r.output;
-  for (const auto& e : expect) EXPECT_TRUE(Has(r.output, e)) << "missing '" << e << "' in: " << r.output;
+  for (const auto& e : expect) {
+    EXPECT_TRUE(Has(r.output, e)) << "missing '" << e << "' in: " << r.output;
+  }
   EXPECT_TRUE(Listing(out).empty()) << "outputs were written for a refused input";
 }
 

@@ -42,7 +42,9 @@ TEST(BadShapes, ZeroBandsAreRefused) {
   r = RunOn("--method vca-fcls -r 2", dir / "bad.img", dir / "o3");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "bad.hdr: bbl: every band is marked bad")) << r.output;
-  for (const char* o : {"o1", "o2", "o3"}) EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  for (const char* o : {"o1", "o2", "o3"}) {
+    EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  }
 }
 
 TEST(BadShapes, ZeroPixelsAreRefused) {
@@ -67,7 +69,9 @@ TEST(BadShapes, ZeroPixelsAreRefused) {
   r = RunOn("--method vca-fcls -r 2", dir / "nan.img", dir / "o3");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "nan.img: pixels: no valid pixel to unmix")) << r.output;
-  for (const char* o : {"o1", "o2", "o3"}) EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  for (const char* o : {"o1", "o2", "o3"}) {
+    EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  }
 }
 
 TEST(BadShapes, OnePixel) {
@@ -93,7 +97,9 @@ TEST(BadShapes, OnePixel) {
   EXPECT_TRUE(Has(r.output, "HySime: needs more pixels than bands")) << r.output;
   r = RunCli("estimate-r --input " + Quote(one));
   EXPECT_EQ(r.exit_code, 1) << r.output;
-  for (const char* o : {"o3", "o4"}) EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  for (const char* o : {"o3", "o4"}) {
+    EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  }
 }
 
 TEST(BadShapes, EndmemberCountBelowTwo) {
@@ -131,7 +137,9 @@ TEST(BadShapes, EndmemberCountAboveBandsOrPixels) {
   r = RunOn("--method l1-nmf -r 5", tiny, dir / "o3");  // N = 4
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_TRUE(Has(r.output, "4 valid pixels; r must not exceed either")) << r.output;
-  for (const char* o : {"o1", "o2", "o3"}) EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  for (const char* o : {"o1", "o2", "o3"}) {
+    EXPECT_TRUE(Listing(dir / o).empty()) << o;
+  }
 }
 
 }  // namespace

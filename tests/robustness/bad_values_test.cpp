@@ -56,7 +56,9 @@ TEST(BadValues, NaNAndInfinitePixelsAreLeftOutAndWrittenAsNodata) {
 
   const Scene a = RunAndReadAbundances(scene, dir / "o");
   ASSERT_EQ(a.pixels(), kN);
-  for (int k : {3, 10, 29}) EXPECT_EQ(a.valid[static_cast<size_t>(k)], 0) << "pixel " << k;
+  for (int k : {3, 10, 29}) {
+    EXPECT_EQ(a.valid[static_cast<size_t>(k)], 0) << "pixel " << k;
+  }
   EXPECT_EQ(a.valid_count(), kN - 3);
   const auto run = JsonFile(dir / "o" / "run.json");
   EXPECT_EQ(run["scene"]["valid_pixels"], kN - 3);
@@ -111,7 +113,9 @@ TEST(BadValues, SaturatedCountsAreKeptUnlessDeclaredNodata) {
   // Declared as nodata: left out, written back as nodata.
   a = RunAndReadAbundances(dir / "s.img", dir / "dropped", "--nodata 65535");
   EXPECT_EQ(a.valid_count(), kN - 3);
-  for (int k : {2, 8, 9}) EXPECT_EQ(a.valid[static_cast<size_t>(k)], 0);
+  for (int k : {2, 8, 9}) {
+    EXPECT_EQ(a.valid[static_cast<size_t>(k)], 0);
+  }
 }
 
 TEST(BadValues, WholeBadBandsAreDroppedNotEveryPixel) {

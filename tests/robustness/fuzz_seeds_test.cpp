@@ -155,7 +155,9 @@ TEST(FuzzSeeds, EnviHeadersOfEveryKindReadBack) {
     SCOPED_TRACE(h.name);
     Spit(seeds / (h.name + ".hdr"), h.text);
     Spit(dir / "x.hdr", h.text);
-    if (h.readable) EXPECT_GT(io::ReadRaster(dir / "x.img").pixels(), 0);
+    if (h.readable) {
+      EXPECT_GT(io::ReadRaster(dir / "x.img").pixels(), 0);
+    }
     else EXPECT_THROW(io::ReadRaster(dir / "x.img"), InputError);
   }
   EXPECT_EQ(seeds.count(), headers.size());

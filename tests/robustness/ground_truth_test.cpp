@@ -58,7 +58,9 @@ TEST(GroundTruth, OfAnotherSceneSizeOrBandCountIsRefused) {
              Quote(dir / "b" / "gt.mat"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "9 x 9")) << r.output;
-  for (const char* o : {"o1", "o2", "o3"}) EXPECT_FALSE(fs::exists(dir / o)) << o;
+  for (const char* o : {"o1", "o2", "o3"}) {
+    EXPECT_FALSE(fs::exists(dir / o)) << o;
+  }
 }
 
 TEST(GroundTruth, InTheOtherPixelOrderIsDetected) {

@@ -29,7 +29,9 @@ class ModelFiles : public ::testing::Test {
                           Quote(dir / ("out-" + name)));
     EXPECT_EQ(r.exit_code, 1) << r.output;
     EXPECT_TRUE(Has(r.output, name)) << r.output;
-    for (const auto& e : expect) EXPECT_TRUE(Has(r.output, e)) << "missing '" << e << "' in: " << r.output;
+    for (const auto& e : expect) {
+      EXPECT_TRUE(Has(r.output, e)) << "missing '" << e << "' in: " << r.output;
+    }
     EXPECT_TRUE(Listing(dir / ("out-" + name)).empty()) << "apply wrote outputs for a refused model";
   }
   std::string Replaced(const std::string& from, const std::string& to) const {

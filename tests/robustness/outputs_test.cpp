@@ -28,13 +28,27 @@ void ExpectEveryFileComplete(const fs::path& dir) {
     const fs::path p = dir / name;
     try {
       const std::string bytes = Slurp(p);
-      if (name.ends_with(".csv")) EXPECT_GT(io::ReadEndmembersCsv(p).count(), 0);
-      else if (name == "result.mat") EXPECT_TRUE(io::ReadMatGroundTruth(p).abundances.has_value());
-      else if (name.ends_with(".mat")) EXPECT_NO_THROW(io::ReadMatGroundTruth(p));
-      else if (name.ends_with(".tif")) EXPECT_GT(io::ReadRaster(p).pixels(), 0);
-      else if (name.ends_with(".json")) EXPECT_TRUE(JsonFile(p).is_object());
-      else if (name.ends_with(".png")) EXPECT_TRUE(bytes.starts_with("\x89PNG") && Has(bytes.substr(bytes.size() - 12), "IEND"));
-      else if (name.ends_with(".html")) EXPECT_TRUE(Has(bytes, "</html>"));
+      if (name.ends_with(".csv")) {
+        EXPECT_GT(io::ReadEndmembersCsv(p).count(), 0);
+      }
+      else if (name == "result.mat") {
+        EXPECT_TRUE(io::ReadMatGroundTruth(p).abundances.has_value());
+      }
+      else if (name.ends_with(".mat")) {
+        EXPECT_NO_THROW(io::ReadMatGroundTruth(p));
+      }
+      else if (name.ends_with(".tif")) {
+        EXPECT_GT(io::ReadRaster(p).pixels(), 0);
+      }
+      else if (name.ends_with(".json")) {
+        EXPECT_TRUE(JsonFile(p).is_object());
+      }
+      else if (name.ends_with(".png")) {
+        EXPECT_TRUE(bytes.starts_with("\x89PNG") && Has(bytes.substr(bytes.size() - 12), "IEND"));
+      }
+      else if (name.ends_with(".html")) {
+        EXPECT_TRUE(Has(bytes, "</html>"));
+      }
       else EXPECT_FALSE(bytes.empty());
     } catch (const std::exception& e) {
       ADD_FAILURE() << name << " is not complete: " << e.what();
@@ -78,7 +92,9 @@ TEST(Outputs, ReadOnlyFolderKeepsTheOldResult) {
   }
   ASSERT_EQ(RunCli(RunArgs(dir / "s" / "scene.hdr", out) + " -q").exit_code, 0);
   const std::string old_run = Slurp(out / "run.json"), old_csv = Slurp(out / "endmembers.csv");
-  if (fs_ro) ASSERT_TRUE(fs_ro->Remount(MS_RDONLY, "")) << std::strerror(errno);
+  if (fs_ro) {
+    ASSERT_TRUE(fs_ro->Remount(MS_RDONLY, "")) << std::strerror(errno);
+  }
   else fs::permissions(out, fs::perms::owner_read | fs::perms::owner_exec);
   const auto r = RunCli(RunArgs(dir / "s" / "scene.hdr", out) + " --seed 7");
   if (!fs_ro) fs::permissions(out, fs::perms::owner_all);

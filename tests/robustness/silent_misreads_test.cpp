@@ -26,7 +26,9 @@ void ExpectRefused(const std::string& args, int code, const std::vector<std::str
   SCOPED_TRACE(args);
   const auto r = RunCli(args + " --out " + Quote(out));
   EXPECT_EQ(r.exit_code, code) << r.output;
-  for (const auto& e : expect) EXPECT_TRUE(Has(r.output, e)) << "missing '" << e << "' in: " << r.output;
+  for (const auto& e : expect) {
+    EXPECT_TRUE(Has(r.output, e)) << "missing '" << e << "' in: " << r.output;
+  }
   EXPECT_LT(r.output.size(), 600u) << r.output;
   EXPECT_FALSE(fs::exists(out)) << "a refused run left its output folder";
   EXPECT_TRUE(TempLeftovers(out.parent_path()).empty());
@@ -150,7 +152,9 @@ TEST(SilentMisreads, NonRegularFilesAreRefusedBeforeOpening) {
         << p.Stderr();
     EXPECT_TRUE(Has(p.Stderr(), "FIFO")) << p.Stderr();
   }
-  for (const char* o : {"o1", "o2", "o3", "o4", "o5"}) EXPECT_FALSE(fs::exists(dir / o)) << o;
+  for (const char* o : {"o1", "o2", "o3", "o4", "o5"}) {
+    EXPECT_FALSE(fs::exists(dir / o)) << o;
+  }
 }
 
 // Writes `scene` times `factor` as float ENVI (and its endmembers times `factor` in a .mat).

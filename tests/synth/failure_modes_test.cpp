@@ -43,7 +43,9 @@ TEST(FailureModes, PurityCapLeavesNoPixelAboveItAndKeepsTheSimplex) {
   EXPECT_LT((x.colwise().sum().array() - 1.0).abs().maxCoeff(), 1e-6);
   // Pixels below the cap are untouched.
   for (Index k = 0; k < x.cols(); ++k)
-    if (free.col(k).maxCoeff() < 0.8) EXPECT_LT((x.col(k) - free.col(k)).cwiseAbs().maxCoeff(), 1e-6);
+    if (free.col(k).maxCoeff() < 0.8) {
+      EXPECT_LT((x.col(k) - free.col(k)).cwiseAbs().maxCoeff(), 1e-6);
+    }
   EXPECT_NE(s.scene.source.find("max purity=0.8"), std::string::npos) << s.scene.source;
 }
 

@@ -190,7 +190,9 @@ TEST(MakeSyntheticScene, FromLibraryByNameAndAtRandom) {
   for (std::uint64_t seed = 0; seed < 20; ++seed) {
     o.seed = seed;
     s = MakeSyntheticScene(o, &lib);
-    for (const auto& n : s.endmembers.names) EXPECT_NE(n, "Mineral11 sample") << "dark picked";
+    for (const auto& n : s.endmembers.names) {
+      EXPECT_NE(n, "Mineral11 sample") << "dark picked";
+    }
   }
   o.library_names = std::vector<std::string>(6, "Quartz");
   EXPECT_THROW(MakeSyntheticScene(o, &lib), OptionError);

@@ -19,7 +19,9 @@ TEST(SyntheticFromUsgs, NmfSaePresetPicksItsSixMinerals) {
   EXPECT_EQ(s.scene.bands(), 224);
   const std::vector<std::string> expect = {"Carnallite", "Ammonio-jarosite", "Almandine", "Brucite", "Axinite", "Chlorite"};
   ASSERT_EQ(s.endmembers.names.size(), 6u);
-  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(s.endmembers.names[i].rfind(expect[i], 0), 0u) << s.endmembers.names[i];
+  for (size_t i = 0; i < 6; ++i) {
+    EXPECT_EQ(s.endmembers.names[i].rfind(expect[i], 0), 0u) << s.endmembers.names[i];
+  }
   // Wavelengths come from the library, ascending.
   ASSERT_EQ(s.scene.wavelengths.size(), 224u);
   EXPECT_TRUE(std::is_sorted(s.scene.wavelengths.begin(), s.scene.wavelengths.end()));
@@ -35,7 +37,9 @@ TEST(SyntheticFromUsgs, RandomPicksRespectTheMinimumAngle) {
   const MatrixD e = s.endmembers.spectra.cast<double>();
   for (Index i = 0; i < e.cols(); ++i) {
     EXPECT_GE(e.col(i).mean(), 0.1);
-    for (Index j = 0; j < i; ++j) EXPECT_GE(RadToDeg(SpectralAngle(e.col(i), e.col(j))), 8.0 - 1e-3);
+    for (Index j = 0; j < i; ++j) {
+      EXPECT_GE(RadToDeg(SpectralAngle(e.col(i), e.col(j))), 8.0 - 1e-3);
+    }
   }
 }
 

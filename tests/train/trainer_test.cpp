@@ -76,7 +76,9 @@ TEST(Train, SameSeedSameOrderDifferentSeedDifferentOrder) {
   // Every epoch visits every sample exactly once (after the initial full evaluation).
   std::vector<int> count(50, 0);
   for (size_t i = 50; i < 100; ++i) ++count[static_cast<size_t>(a.seen_[i])];
-  for (int n : count) EXPECT_EQ(n, 1);
+  for (int n : count) {
+    EXPECT_EQ(n, 1);
+  }
 }
 
 TEST(Train, ProjectionRunsAfterEveryStep) {

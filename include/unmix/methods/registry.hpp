@@ -24,15 +24,15 @@ std::string_view Name(MethodKind kind);  // "extractor", "abundance", "blind", "
 
 // What an unset RunOptions field becomes for a method; nullopt: the method does not use it.
 struct MethodDefaults {
-  std::optional<double> lambda;         // l1 weight (data units); ADMM networks: by preset (nullopt here)
-  std::optional<int> iterations;        // iteration cap
-  std::optional<int> epochs;            // training epochs (or full-batch iterations)
-  std::optional<double> learning_rate;  // Adam, every parameter group
+  std::optional<double> lambda = std::nullopt;         // l1 weight (data units); ADMM networks: by preset (nullopt here)
+  std::optional<int> iterations = std::nullopt;        // iteration cap
+  std::optional<int> epochs = std::nullopt;            // training epochs (or full-batch iterations)
+  std::optional<double> learning_rate = std::nullopt;  // Adam, every parameter group
   // The decoder's when neither --decoder-lr nor --lr is given; nullopt: the learning rate.
-  std::optional<double> decoder_learning_rate;
+  std::optional<double> decoder_learning_rate = std::nullopt;
   bool full_batch = false;  // trains on every training pixel at once (ignores RunOptions::batch)
   // Blind networks: the training pixels when RunOptions::train_pixels is 0; nullopt: all.
-  std::optional<Index> train_pixels;
+  std::optional<Index> train_pixels = std::nullopt;
 };
 
 struct MethodInfo {
@@ -42,7 +42,7 @@ struct MethodInfo {
   // Uses the ground truth as input (abundances to train on, or known endmembers); scored on the
   // held-out pixels of the supervised split.
   bool supervised = false;
-  MethodDefaults defaults;
+  MethodDefaults defaults = {};
 
   bool network() const { return kind == MethodKind::kNetwork; }
   // Estimates endmembers from the scene alone.

@@ -14,7 +14,7 @@ struct Series {
   std::string colour = "#0072b2";
   bool dashed = false;
   double width = 1.6;         // stroke width in pixels
-  std::string dash;           // stroke-dasharray ("" = solid unless `dashed`); wins over `dashed`
+  std::string dash = "";      // stroke-dasharray ("" = solid unless `dashed`); wins over `dashed`
 };
 
 struct PlotOptions {
