@@ -25,6 +25,11 @@ namespace unmix::detail {
 // Pixels per block in per-pixel loops; small enough for cache, large enough for GEMM efficiency.
 inline constexpr Index kPixelBlock = 256;
 
+// sqrt(rss / (p n)): the RMSE of p x n residuals whose squares sum to `rss`; 0 when n = 0.
+inline double Rmse(double rss, Index p, Index n) {
+  return n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
+}
+
 inline int ResolveThreads(int requested) {
   return requested > 0 ? requested : std::max(1, omp_get_max_threads());
 }
@@ -199,6 +204,12 @@ template <typename Scalar>
 Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a, const Matrix<Scalar>& y, bool sum_to_one,
                                  double tolerance, int max_iterations, double gram_regularization,
                                  int num_threads, AbundanceSummary* summary);
+
+// Fills the fields of `summary` every Gram-form solver reports the same way: bands p, endmembers,
+// pixels n, the regularisation of A^T A, the RMSE from the residual sum of squares `rss`, and
+// the seconds since `clock` started.
+void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss,
+                        const Stopwatch& clock, AbundanceSummary* summary);
 
 // Per-thread buffers for one pixel block of the Gram-form solvers. The two p-sized products run
 // in the precision of the data (float data are not widened: their own precision is ~1e-7); the

@@ -208,6 +208,19 @@ ActiveSetOutcome SolveActiveSet(const GramMatrix& gram, const double* b, bool su
   return out;
 }
 
+void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss,
+                        const Stopwatch& clock, AbundanceSummary* summary) {
+  AbundanceSummary& sm = *summary;
+  sm.bands = p;
+  sm.endmembers = gram.g.rows();
+  sm.pixels = n;
+  sm.regularized = gram.ridge > 0.0;
+  sm.ridge = gram.ridge;
+  sm.gram_rcond = gram.lambda_max > 0.0 ? gram.lambda_min / gram.lambda_max : 0.0;
+  sm.rmse = Rmse(rss, p, n);
+  sm.seconds = clock.seconds();
+}
+
 template <typename Scalar>
 void ValidateUnmixingInputs(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
                             const std::string& method) {
@@ -284,9 +297,6 @@ Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a_in, const Matrix<Scalar
       });
 
   AbundanceSummary& sm = *summary;
-  sm.bands = p;
-  sm.endmembers = r;
-  sm.pixels = n;
   double rss = 0.0;
   for (const auto& s : stats) {
     sm.total_iterations += s.iterations;
@@ -296,11 +306,7 @@ Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a_in, const Matrix<Scalar
     rss += s.rss;
   }
   sm.converged = sm.unconverged_pixels == 0;
-  sm.regularized = gram.ridge > 0.0;
-  sm.ridge = gram.ridge;
-  sm.gram_rcond = gram.lambda_max > 0.0 ? gram.lambda_min / gram.lambda_max : 0.0;
-  sm.rmse = n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
-  sm.seconds = clock.seconds();
+  SummarizeGramSolve(gram, p, n, rss, clock, &sm);
   return x;
 }
 
@@ -356,12 +362,25 @@ void Require(const O& options, const std::string& method) {
   if (!options.IsValid(&why)) throw OptionError(method + ": " + why);
 }
 
+// FCLS (sum_to_one) or NNLS, named `method` in messages and in the summary.
+template <typename Scalar>
+AbundanceResult<Scalar> ActiveSetAbundances(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
+                                            const fcls::Options& options, bool sum_to_one,
+                                            const std::string& method) {
+  Require(options, method);
+  detail::ValidateUnmixingInputs(a, y, method);
+  AbundanceResult<Scalar> result;
+  result.summary.method = method;
+  result.abundances =
+      detail::SolveAllActiveSet(a, y, sum_to_one, options.tolerance, options.max_iterations,
+                                options.gram_regularization, options.num_threads, &result.summary);
+  return result;
+}
+
 }  // namespace
 
+// Also nnls::Options, the same type.
 bool fcls::Options::IsValid(std::string* why) const {
-  return CheckCommon(tolerance, max_iterations, gram_regularization, num_threads, why);
-}
-bool nnls::Options::IsValid(std::string* why) const {
   return CheckCommon(tolerance, max_iterations, gram_regularization, num_threads, why);
 }
 bool least_squares::Options::IsValid(std::string* why) const {
@@ -371,27 +390,13 @@ bool least_squares::Options::IsValid(std::string* why) const {
 template <typename Scalar>
 fcls::Result<Scalar> Fcls(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
                           const fcls::Options& options) {
-  Require(options, "FCLS");
-  detail::ValidateUnmixingInputs(a, y, "FCLS");
-  fcls::Result<Scalar> result;
-  result.summary.method = "FCLS";
-  result.abundances =
-      detail::SolveAllActiveSet(a, y, true, options.tolerance, options.max_iterations,
-                                options.gram_regularization, options.num_threads, &result.summary);
-  return result;
+  return ActiveSetAbundances(a, y, options, true, "FCLS");
 }
 
 template <typename Scalar>
 nnls::Result<Scalar> Nnls(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
                           const nnls::Options& options) {
-  Require(options, "NNLS");
-  detail::ValidateUnmixingInputs(a, y, "NNLS");
-  nnls::Result<Scalar> result;
-  result.summary.method = "NNLS";
-  result.abundances =
-      detail::SolveAllActiveSet(a, y, false, options.tolerance, options.max_iterations,
-                                options.gram_regularization, options.num_threads, &result.summary);
-  return result;
+  return ActiveSetAbundances(a, y, options, false, "NNLS");
 }
 
 template <typename Scalar>
@@ -462,16 +467,8 @@ least_squares::Result<Scalar> LeastSquares(const Matrix<Scalar>& a_in, const Mat
   for (double v : rss_of) rss += v;
 
   least_squares::Result<Scalar> result;
-  auto& sm = result.summary;
-  sm.method = method;
-  sm.bands = p;
-  sm.endmembers = r;
-  sm.pixels = n;
-  sm.regularized = gram.ridge > 0.0;
-  sm.ridge = gram.ridge;
-  sm.gram_rcond = gram.lambda_max > 0.0 ? gram.lambda_min / gram.lambda_max : 0.0;
-  sm.rmse = n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
-  sm.seconds = clock.seconds();
+  result.summary.method = method;
+  detail::SummarizeGramSolve(gram, p, n, rss, clock, &result.summary);
   result.abundances = std::move(x);
   return result;
 }

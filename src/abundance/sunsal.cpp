@@ -221,7 +221,7 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
   sm.final_mu_min = std::ldexp(mu0, lo);
   sm.final_mu_max = std::ldexp(mu0, hi);
   sm.objective = 0.5 * rss + options.lambda * l1;
-  sm.rmse = n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
+  sm.rmse = detail::Rmse(rss, p, n);
   sm.seconds = clock.seconds();
   result.abundances = std::move(out);
   return result;

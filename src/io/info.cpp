@@ -48,6 +48,12 @@ void FillFromScene(FileInfo& fi, const Scene& s, const detail::ReadDetails& d) {
   SetWavelengths(fi, s.wavelengths, s.wavelength_units);
 }
 
+// `*v` as JSON, or null when `v` is empty.
+template <typename T>
+nlohmann::ordered_json ValueOrNull(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
 bool HasNumeric(const detail::MatReader& mr, const char* name, bool matrix) {
   const auto* v = mr.Find(name);
   if (!v || v->class_name == "char" || v->class_name == "cell" || v->class_name == "struct")
@@ -236,44 +242,24 @@ std::string FileInfo::ToText() const {
 }
 
 std::string FileInfo::ToJson() const {
-  nlohmann::ordered_json j;
-  j["file"] = path;
-  j["format"] = format;
-  j["content"] = content;
-  j["layout"] = layout;
-  j["rows"] = rows;
-  j["cols"] = cols;
-  j["bands"] = bands;
-  j["pixels"] = pixels;
-  j["file_bands"] = file_bands;
-  j["bad_bands"] = bad_bands;
-  j["data_type"] = data_type;
-  j["scale"] = scale;
-  j["scale_source"] = scale_source;
-  if (wavelength_min) {
-    j["wavelength_min"] = *wavelength_min;
-    j["wavelength_max"] = *wavelength_max;
-  } else {
-    j["wavelength_min"] = nullptr;
-    j["wavelength_max"] = nullptr;
-  }
-  j["wavelength_units"] = wavelength_units;
-  if (nodata_value && std::isfinite(*nodata_value)) j["nodata_value"] = *nodata_value;
-  else if (nodata_value) j["nodata_value"] = "nan";
-  else j["nodata_value"] = nullptr;
-  j["nodata_pixels"] = nodata_pixels;
-  j["projection"] = projection;
-  if (geotransform) j["geotransform"] = std::vector<double>(geotransform->begin(), geotransform->end());
-  else j["geotransform"] = nullptr;
-  j["endmembers"] = endmembers;
-  j["has_abundances"] = has_abundances;
-  j["names"] = names;
-  auto vars = nlohmann::ordered_json::array();
+  using Json = nlohmann::ordered_json;
+  auto vars = Json::array();
   for (const auto& v : variables)
     vars.push_back({{"name", v.name}, {"class", v.class_name}, {"dims", v.dims}, {"complex", v.complex}});
-  j["variables"] = vars;
-  j["notes"] = notes;
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  const Json nodata =
+      nodata_value && !std::isfinite(*nodata_value) ? Json("nan") : ValueOrNull(nodata_value);
+  const Json j = {{"file", path}, {"format", format}, {"content", content}, {"layout", layout},
+                  {"rows", rows}, {"cols", cols}, {"bands", bands}, {"pixels", pixels},
+                  {"file_bands", file_bands}, {"bad_bands", bad_bands}, {"data_type", data_type},
+                  {"scale", scale}, {"scale_source", scale_source},
+                  {"wavelength_min", ValueOrNull(wavelength_min)},
+                  {"wavelength_max", ValueOrNull(wavelength_max)},
+                  {"wavelength_units", wavelength_units},
+                  {"nodata_value", nodata}, {"nodata_pixels", nodata_pixels},
+                  {"projection", projection}, {"geotransform", ValueOrNull(geotransform)},
+                  {"endmembers", endmembers}, {"has_abundances", has_abundances}, {"names", names},
+                  {"variables", vars}, {"notes", notes}};
+  return j.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace unmix::io

@@ -58,6 +58,15 @@ void RewriteEnviDescription(const fs::path& header, const std::string& descripti
   if (!out) throw Error(fmt::format("{}: cannot rewrite the ENVI header", header.string()));
 }
 
+// A layout on the pixel grid of `scene` (size, valid pixels, georeferencing) for bands named
+// `band_names`, at `wavelengths` (empty: unknown) in `wavelength_units`.
+RasterLayout LayoutOnGridOf(const Scene& scene, std::vector<std::string> band_names,
+                            std::vector<double> wavelengths = {}, std::string wavelength_units = {}) {
+  return {.rows = scene.rows, .cols = scene.cols, .band_names = std::move(band_names),
+          .wavelengths = std::move(wavelengths), .wavelength_units = std::move(wavelength_units),
+          .valid = scene.valid, .geo = scene.geo};
+}
+
 std::string Join(const std::vector<double>& values) {
   std::string s;
   for (double v : values) {
@@ -222,15 +231,9 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
 
 void WriteRaster(const fs::path& path, const Scene& scene, const RasterWriteOptions& options) {
   scene.Validate();
-  RasterLayout layout;
-  layout.rows = scene.rows;
-  layout.cols = scene.cols;
-  layout.band_names = scene.band_names;
-  layout.wavelengths = scene.wavelengths;
-  layout.wavelength_units = scene.wavelength_units;
-  layout.valid = scene.valid;
-  layout.geo = scene.geo;
-  WriteRaster(path, scene.data, layout, options);
+  WriteRaster(path, scene.data,
+              LayoutOnGridOf(scene, scene.band_names, scene.wavelengths, scene.wavelength_units),
+              options);
 }
 
 void WriteAbundanceRaster(const fs::path& path, const Abundances& abundances, const Scene& like,
@@ -241,19 +244,15 @@ void WriteAbundanceRaster(const fs::path& path, const Abundances& abundances, co
     throw Error(fmt::format("{}: abundances are {} x {} ({} pixels), the scene is {} x {} ({})",
                             path.string(), abundances.rows, abundances.cols, abundances.pixels(),
                             like.rows, like.cols, like.pixels()));
-  RasterLayout layout;
-  layout.rows = like.rows;
-  layout.cols = like.cols;
+  std::vector<std::string> names;
   for (Index j = 0; j < abundances.count(); ++j)
-    layout.band_names.push_back(j < static_cast<Index>(abundances.names.size()) &&
-                                        !abundances.names[static_cast<size_t>(j)].empty()
-                                    ? abundances.names[static_cast<size_t>(j)]
-                                    : fmt::format("E{}", j + 1));
-  layout.valid = like.valid;
-  layout.geo = like.geo;
+    names.push_back(j < static_cast<Index>(abundances.names.size()) &&
+                            !abundances.names[static_cast<size_t>(j)].empty()
+                        ? abundances.names[static_cast<size_t>(j)]
+                        : fmt::format("E{}", j + 1));
   RasterWriteOptions options;
   options.format = format;
-  WriteRaster(path, abundances.values, layout, options);
+  WriteRaster(path, abundances.values, LayoutOnGridOf(like, std::move(names)), options);
 }
 
 }  // namespace unmix::io

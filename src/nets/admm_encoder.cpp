@@ -2,6 +2,7 @@
 
 #include <Eigen/Cholesky>
 
+#include "nets/encoder_checks.hpp"
 #include "unmix/core/error.hpp"
 
 namespace unmix::nets {
@@ -17,19 +18,14 @@ void AdmmParams<T>::Resize(Index sets, Index r, Index p) {
 
 template <typename T>
 void AdmmParams<T>::SetZero() {
-  wt.setZero();
-  bt.setZero();
-  theta.setZero();
-  eta.setZero();
-  c.setZero();
+  SetAllZero(wt, bt, theta, eta, c);
 }
 
 template <typename T>
 AdmmEncoder<T>::AdmmEncoder(Index bands, Index endmembers, int updates, bool tied, double norm_epsilon,
                             bool sum_to_one)
     : bands_(bands), r_(endmembers), updates_(updates), tied_(tied), eps_(norm_epsilon), sum_to_one_(sum_to_one) {
-  if (bands < 1 || endmembers < 1) throw OptionError("ADMM encoder: bands and endmembers must be positive");
-  if (updates < 1) throw OptionError("ADMM encoder: at least one update (layer) is needed");
+  CheckEncoderSize("ADMM encoder", bands, endmembers, updates, "update (layer)");
   params_.Resize(sets(), r_, bands_);
   grads_.Resize(sets(), r_, bands_);
 }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "nets/encoder_checks.hpp"
 #include "unmix/core/error.hpp"
 
 namespace unmix::nets {
@@ -19,17 +20,14 @@ void MnnParams<T>::Resize(Index sets, Index r, Index p, Index thresholds_per_set
 
 template <typename T>
 void MnnParams<T>::SetZero() {
-  w.setZero();
-  b.setZero();
-  theta.setZero();
+  SetAllZero(w, b, theta);
 }
 
 template <typename T>
 MnnEncoder<T>::MnnEncoder(Index bands, Index endmembers, int layers, bool tied, MnnThreshold threshold,
                           double norm_epsilon)
     : bands_(bands), r_(endmembers), layers_(layers), tied_(tied), threshold_(threshold), eps_(norm_epsilon) {
-  if (bands < 1 || endmembers < 1) throw OptionError("MNN encoder: bands and endmembers must be positive");
-  if (layers < 1) throw OptionError("MNN encoder: at least one layer is needed");
+  CheckEncoderSize("MNN encoder", bands, endmembers, layers, "layer");
   if (!(norm_epsilon >= 0)) throw OptionError("MNN encoder: the normalisation epsilon must be >= 0");
   params_.Resize(sets(), r_, bands_, thresholds_per_set());
   grads_.Resize(sets(), r_, bands_, thresholds_per_set());

@@ -217,6 +217,14 @@ bool AllPositive(const std::vector<double>& v) {
   return std::all_of(v.begin(), v.end(), [](double x) { return !(x <= 0); });
 }
 
+// A plot of training losses against the epoch, on a log y axis (and so labelled) when `log_y`.
+PlotOptions LossPlotOptions(std::string id, std::string title, const std::string& y_label, bool log_y,
+                            int width, int height) {
+  return {.id = std::move(id), .title = std::move(title), .x_label = "epoch (0 = initial weights)",
+          .y_label = log_y ? y_label + " (log scale)" : y_label, .log_y = log_y, .width = width,
+          .height = height};
+}
+
 constexpr const char* kStyle = R"css(
 :root { color-scheme: light; }
 body { overflow-wrap: anywhere; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1d1d1f;
@@ -613,15 +621,8 @@ std::string RenderRunReport(const RunContents& c) {
   page += "</section>\n";
 
   if (!c.loss.empty()) {
-    const bool log_y = AllPositive(c.loss);
-    PlotOptions po;
-    po.id = "loss-curve";
-    po.title = "training loss per epoch";
-    po.x_label = "epoch (0 = initial weights)";
-    po.y_label = log_y ? "loss (log scale)" : "loss";
-    po.log_y = log_y;
-    po.width = 640;
-    po.height = 320;
+    const PlotOptions po =
+        LossPlotOptions("loss-curve", "training loss per epoch", "loss", AllPositive(c.loss), 640, 320);
     page += "<section id=\"training\"><h2>Training</h2>";
     page += LinePlotSvg({LossSeries(c.loss, title, "#0072b2")}, po);
     const auto best = std::min_element(c.loss.begin(), c.loss.end());
@@ -866,15 +867,8 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   if (losses.empty()) {
     page += "<p class=\"lead\">None of these runs trained a network.</p>";
   } else {
-    PlotOptions po;
-    po.id = "cmp-loss";
-    po.title = "training loss relative to its first value";
-    po.x_label = "epoch (0 = initial weights)";
-    po.y_label = log_y ? "loss / first loss (log scale)" : "loss / first loss";
-    po.log_y = log_y;
-    po.width = 760;
-    po.height = 340;
-    page += LinePlotSvg(losses, po);
+    page += LinePlotSvg(losses, LossPlotOptions("cmp-loss", "training loss relative to its first value",
+                                                "loss / first loss", log_y, 760, 340));
     page += fmt::format("<p class=\"lead\">Each network's own objective divided by its value at epoch 0, so curves "
                         "of different scales and lengths (up to {} epochs) share one axis: they show how far and how "
                         "fast each loss fell, not which is lower. The legend gives each run's epochs and first "

@@ -1,5 +1,5 @@
 #pragma once
-// The report shared by the Gram-form abundance solvers (FCLS, NNLS, least squares).
+// The report and the result shared by the Gram-form abundance solvers (FCLS, NNLS, least squares).
 #include <string>
 
 #include "unmix/core/types.hpp"
@@ -28,6 +28,13 @@ struct AbundanceSummary {
 
   // One line, e.g. "FCLS: 10000 pixels, r=4, p=198, converged, 2.1 steps/pixel (max 4), ...".
   std::string BriefReport() const;
+};
+
+// What each of them returns (as fcls::Result, nnls::Result, least_squares::Result).
+template <typename Scalar>
+struct AbundanceResult {
+  Matrix<Scalar> abundances;  // r x N
+  AbundanceSummary summary;
 };
 
 }  // namespace unmix

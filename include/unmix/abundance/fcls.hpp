@@ -42,10 +42,7 @@ struct Options {
 using Summary = AbundanceSummary;
 
 template <typename Scalar>
-struct Result {
-  Matrix<Scalar> abundances;  // r x N
-  Summary summary;
-};
+using Result = AbundanceResult<Scalar>;  // abundances (r x N) and summary
 
 }  // namespace fcls
 

@@ -16,20 +16,17 @@
 namespace unmix {
 namespace least_squares {
 
+using Summary = AbundanceSummary;
+
+template <typename Scalar>
+using Result = AbundanceResult<Scalar>;  // abundances (r x N) and summary
+
 struct Options {
   bool sum_to_one = false;             // impose 1^T x = 1. Default off.
   double gram_regularization = 1e-10;  // ridge threshold, as in fcls::Options
   int num_threads = 0;                 // 0 = omp_get_max_threads(); results do not depend on it
 
   bool IsValid(std::string* why) const;
-};
-
-using Summary = AbundanceSummary;
-
-template <typename Scalar>
-struct Result {
-  Matrix<Scalar> abundances;  // r x N
-  Summary summary;
 };
 
 }  // namespace least_squares

@@ -6,30 +6,16 @@
 // Optimality: with g = A^T (A x - y), a converged pixel has g_i = 0 (to rounding) on the support
 // and g_i >= -tolerance * max(max_i (A^T A)_ii, |A^T y|_inf) off it.
 // Singular A^T A: the same ridge fallback as FCLS (see fcls.hpp); an all-zero A yields x = 0.
-#include <string>
-
-#include "unmix/abundance/abundance_summary.hpp"
-#include "unmix/core/types.hpp"
+#include "unmix/abundance/fcls.hpp"
 
 namespace unmix {
 namespace nnls {
 
-struct Options {
-  double tolerance = 1e-10;            // relative KKT tolerance, as in fcls::Options
-  int max_iterations = 500;            // active-set steps per pixel
-  double gram_regularization = 1e-10;  // ridge threshold, as in fcls::Options
-  int num_threads = 0;                 // 0 = omp_get_max_threads(); results do not depend on it
-
-  bool IsValid(std::string* why) const;
-};
-
-using Summary = AbundanceSummary;
-
-template <typename Scalar>
-struct Result {
-  Matrix<Scalar> abundances;  // r x N
-  Summary summary;
-};
+// The options, summary and result are FCLS's (fcls.hpp): the same fields, defaults and checks,
+// with `tolerance` the relative KKT tolerance of the condition above.
+using fcls::Options;
+using fcls::Result;
+using fcls::Summary;
 
 }  // namespace nnls
 

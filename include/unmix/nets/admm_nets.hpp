@@ -66,10 +66,6 @@ using AdmmAENet = SupervisedNet<AdmmEncoder<T>>;
 template <typename T>
 using AdmmBUNet = AutoencoderNet<AdmmEncoder<T>>;
 
-// Applies a trained encoder to pixels (p x N) in blocks, in parallel; returns r x N abundances.
-template <typename T>
-Matrix<T> ApplyEncoder(const AdmmEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 1024) {
-  return ApplyEncoderInBlocks(encoder, pixels, block);
-}
+// A trained encoder is applied to pixels (p x N) by ApplyEncoder (encoder_nets.hpp).
 
 }  // namespace unmix::nets

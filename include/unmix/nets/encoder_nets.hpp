@@ -233,9 +233,8 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
 // computed the same way whichever thread takes it, so the result does not depend on the
 // schedule or the thread count. 1024 pixels keep a block's intermediates in L2.
 template <typename Encoder>
-Matrix<typename Encoder::Scalar> ApplyEncoderInBlocks(const Encoder& encoder,
-                                                      const Matrix<typename Encoder::Scalar>& pixels,
-                                                      Index block = 1024) {
+Matrix<typename Encoder::Scalar> ApplyEncoder(const Encoder& encoder, const Matrix<typename Encoder::Scalar>& pixels,
+                                              Index block = 1024) {
   if (pixels.rows() != encoder.bands())
     throw OptionError("encoder: pixels have " + std::to_string(pixels.rows()) + " bands, the network " +
                       std::to_string(encoder.bands()));

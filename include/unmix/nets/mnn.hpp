@@ -108,6 +108,12 @@ struct MnnNetOptions {
 template <typename T>
 MnnEncoder<T> MakeMnnEncoder(const MnnNetOptions& options, const MatrixD& endmembers);
 
+// ApplyEncoder (encoder_nets.hpp) under its MNN name: r x N abundances of pixels (p x N).
+template <typename T>
+Matrix<T> ApplyMnnEncoder(const MnnEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 1024) {
+  return ApplyEncoder(encoder, pixels, block);
+}
+
 // MNN-AE (supervised): training pixels Y (p x N) with their abundances X (r x N); loss: the
 // same composite loss as AdmmAENet (mean over the batch's pixels).
 template <typename T>
@@ -117,10 +123,5 @@ using MnnAENet = SupervisedNet<MnnEncoder<T>>;
 // [decoder_min, decoder_max]; loss: mean over entries of (A~ x~(y) - y)^2 (ReconstructionMse).
 template <typename T>
 using MnnBUNet = AutoencoderNet<MnnEncoder<T>>;
-
-template <typename T>
-Matrix<T> ApplyMnnEncoder(const MnnEncoder<T>& encoder, const Matrix<T>& pixels, Index block = 1024) {
-  return ApplyEncoderInBlocks(encoder, pixels, block);
-}
 
 }  // namespace unmix::nets
