@@ -197,7 +197,8 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
                   "spatial-purity (method or --init): exponent q of the purity weights x^q")
       ->capture_default_str()
       ->group(g);
-  cmd->add_option("--loss-weights", a.loss_weights, "Supervised loss weights MSE,AAD,AID (default 1,1e-7,1e-5)")
+  cmd->add_option("--loss-weights", a.loss_weights, fmt::format("Supervised loss weights MSE,AAD,AID (default {:g},{:g},{:g})", a.net.loss.mse,
+                              a.net.loss.aad, a.net.loss.aid))
       ->delimiter(',')
       ->group(g);
   cmd->add_option("--patience", a.net.patience, "Stop after this many epochs without improvement (0 = off)")
@@ -211,8 +212,9 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
                   "default: scaled with --preset unmix, else linear")
       ->group(g);
   cmd->add_option("--anchor", a.net.anchor,
-                  "Blind networks: weight of the stay-near-start penalty mean((A - A0)^2), 0 = off; default: 1 "
-                  "with --preset unmix, else 0")
+                  fmt::format("Blind networks: weight of the stay-near-start penalty mean((A - A0)^2), 0 = off; "
+                              "default: {:g} with --preset unmix, else 0",
+                              RunOptions::kUnmixAnchor))
       ->group(g);
   AddChoice(*cmd, "--select", a.net.select,
             "Blind networks: end with the weights of the lowest training loss (loss) or of the lowest scaled-fit "

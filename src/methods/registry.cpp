@@ -64,7 +64,11 @@ const MethodInfo* FindMethod(std::string_view name) {
   return nullptr;
 }
 
-const MethodInfo& GetMethod(std::string_view name) { return internal::Registered(name).info; }
+const MethodInfo& GetMethod(std::string_view name) {
+  if (const MethodInfo* m = FindMethod(name)) return *m;
+  internal::Registered(name);  // throws, naming the known methods
+  throw OptionError("unreachable");
+}
 
 Init ResolveInit(const MethodInfo& m, const RunOptions& o, bool gt_has_endmembers) {
   if (o.init != Init::kAuto || !m.has_start()) return o.init;
