@@ -47,6 +47,13 @@ inline Count SupervisedLoss(Count r, Count b) { return 30 * r * b; }
 // Adam step over n parameters: moments, square root, division, update.
 inline Count AdamStep(Count n) { return 10 * n; }
 
+// Trained parameters, for AdamStep: an AdmmEncoder's W (S r x p), B (S r x r), theta and eta
+// (S each), and c (S r) with sum-to-one updates; NMF-SAE's W1 (r x p), theta (r) and W2 (N x r).
+inline Count AdmmParameters(Count p, Count r, Count sets, bool sum_to_one = false) {
+  return sets * (r * p + r * r + 2 + (sum_to_one ? r : 0));
+}
+inline Count NmfSaeParameters(Count p, Count r, Count n) { return r * p + r + n * r; }
+
 // One NMF-SAE full-batch step (forward and backward): p bands, r endmembers, N pixels, K layers.
 inline Count NmfSaeStep(Count p, Count r, Count n, Count k) {
   Count f = 2 * r * p * n + 2 * r * p * r + r * n;          // W1 X - theta, W1 A0
