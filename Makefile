@@ -9,7 +9,7 @@ TIMED := scripts/timed.sh
 WERROR ?=
 CMAKE_ARGS := $(if $(WERROR),-DUNMIX_WERROR=$(WERROR))
 
-.PHONY: setup configure build cli demo test bench asan asan-build asan-test fuzz format clean
+.PHONY: setup configure build cli demo test bench asan asan-build asan-test fuzz format format-check clean
 
 setup:
 	@$(TIMED) setup scripts/setup.sh $(SETUP_GROUPS)
@@ -57,9 +57,14 @@ fuzz: setup
 
 # Formats the sources in place with .clang-format; scripts/check_format.sh lists what differs.
 CLANG_FORMAT ?= clang-format
-format:
+format: SETUP_GROUPS += format
+format: setup
 	find src include tests bench fuzz -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 \
 	  | xargs -0 -r $(CLANG_FORMAT) -i
+
+format-check: SETUP_GROUPS += format
+format-check: setup
+	@$(TIMED) format-check env CLANG_FORMAT=$(CLANG_FORMAT) scripts/check_format.sh
 
 clean:
 	rm -rf build

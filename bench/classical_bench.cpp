@@ -34,10 +34,7 @@ const BenchScene& Scene(Index n, Index r) {
   auto it = cache.find({n, r});
   if (it == cache.end()) {
     const auto s = unmix::testing::MakeScene(kJasperBands, r, n, 30.0, 2024);
-    it = cache
-             .emplace(std::make_pair(n, r),
-                      BenchScene{s.endmembers.cast<float>(), s.pixels.cast<float>()})
-             .first;
+    it = cache.emplace(std::make_pair(n, r), BenchScene{s.endmembers.cast<float>(), s.pixels.cast<float>()}).first;
   }
   return it->second;
 }
@@ -72,11 +69,7 @@ void BM_ClassicalNnls(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(unmix::Nnls(s.endmembers, s.pixels));
   SetPixels(state, n);
 }
-BENCHMARK(BM_ClassicalNnls)
-    ->ArgNames({"N", "r"})
-    ->Args({10000, 4})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_ClassicalNnls)->ArgNames({"N", "r"})->Args({10000, 4})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_ClassicalSunsal(benchmark::State& state) {
   const Index n = state.range(0), r = state.range(1);
@@ -134,12 +127,7 @@ void BM_ClassicalHySime(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(unmix::EstimateEndmemberCount(s.pixels));
   SetPixels(state, n);
 }
-BENCHMARK(BM_ClassicalHySime)
-    ->ArgNames({"N"})
-    ->Arg(10000)
-    ->Arg(100000)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_ClassicalHySime)->ArgNames({"N"})->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // 100 L1-NMF iterations (tolerance 0), including the VCA + FCLS start.
 void BM_ClassicalL1Nmf100(benchmark::State& state) {
@@ -151,10 +139,6 @@ void BM_ClassicalL1Nmf100(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(unmix::L1Nmf(s.pixels, r, o));
   SetPixels(state, n);
 }
-BENCHMARK(BM_ClassicalL1Nmf100)
-    ->ArgNames({"N", "r"})
-    ->Args({10000, 4})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+BENCHMARK(BM_ClassicalL1Nmf100)->ArgNames({"N", "r"})->Args({10000, 4})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

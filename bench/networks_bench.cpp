@@ -49,8 +49,8 @@ const Pixels& Data(Index n) {
 void Counters(benchmark::State& state, double flop_per_iteration, double pixels_per_iteration) {
   const double it = static_cast<double>(state.iterations());
   state.counters["GFLOP/s"] = benchmark::Counter(flop_per_iteration * it * 1e-9, benchmark::Counter::kIsRate);
-  state.counters["GB/s"] = benchmark::Counter(pixels_per_iteration * kJasperBands * sizeof(float) * it * 1e-9,
-                                              benchmark::Counter::kIsRate);
+  state.counters["GB/s"] =
+      benchmark::Counter(pixels_per_iteration * kJasperBands * sizeof(float) * it * 1e-9, benchmark::Counter::kIsRate);
   state.counters["px/s"] = benchmark::Counter(pixels_per_iteration * it, benchmark::Counter::kIsRate);
 }
 

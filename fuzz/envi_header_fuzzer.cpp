@@ -25,9 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::WriteFile(header, data, size);
   try {
     const auto h = io::detail::EnviHeader::Parse(header);
-    for (const char* key : {"samples", "lines", "bands", "data type", "header offset", "byte order", "interleave",
-                            "bbl", "wavelength", "wavelength units", "band names", "reflectance scale factor",
-                            "data ignore value"}) {
+    for (const char* key :
+         {"samples", "lines", "bands", "data type", "header offset", "byte order", "interleave", "bbl", "wavelength",
+          "wavelength units", "band names", "reflectance scale factor", "data ignore value"}) {
       h.Has(key);
       h.Get(key);
       h.List(key);

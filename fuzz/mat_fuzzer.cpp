@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <string>
 #include <optional>
+#include <string>
 
 #include "fuzz_util.hpp"
 #include "unmix/core/error.hpp"

@@ -10,12 +10,14 @@ packages=(
   librsvg2-dev fonts-dejavu-core
 )
 # Extra groups, requested by name: `scripts/setup.sh browser` for the report tests,
-# `scripts/setup.sh fuzz` for the libFuzzer targets (clang and its fuzzer runtime).
+# `scripts/setup.sh fuzz` for the libFuzzer targets (clang and its fuzzer runtime),
+# `scripts/setup.sh format` for clang-format (make format, scripts/check_format.sh).
 for group in "$@"; do
   case "$group" in
     browser) packages+=(chromium) ;;
     fuzz) packages+=(clang libclang-rt-dev) ;;
-    *) echo "setup.sh: unknown package group '$group' (known: browser, fuzz)" >&2; exit 2 ;;
+    format) packages+=(clang-format) ;;
+    *) echo "setup.sh: unknown package group '$group' (known: browser, fuzz, format)" >&2; exit 2 ;;
   esac
 done
 

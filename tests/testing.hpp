@@ -23,8 +23,7 @@ class ScratchDir {
     std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "scratch";
     for (auto& c : name)
       if (c == '/') c = '_';
-    path_ = std::filesystem::temp_directory_path() /
-            ("unmix-test-" + name + "-" + std::to_string(::getpid()));
+    path_ = std::filesystem::temp_directory_path() / ("unmix-test-" + name + "-" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -83,13 +82,13 @@ inline std::filesystem::path SharedDataDir() {
 }
 
 // Skips the current test with a visible message when a shared data file is absent.
-#define UNMIX_REQUIRE_SHARED_FILE(var, relpath)                                             \
-  const std::filesystem::path var = ::unmix::testing::SharedDataDir().empty()               \
-                                        ? std::filesystem::path()                           \
-                                        : ::unmix::testing::SharedDataDir() / (relpath);    \
-  if (var.empty() || !std::filesystem::exists(var))                                         \
-  GTEST_SKIP() << "shared data file " << (relpath)                                          \
-               << " not found (set UNMIX_SHARED_DATA or place ../shared/data beside the "   \
+#define UNMIX_REQUIRE_SHARED_FILE(var, relpath)                                           \
+  const std::filesystem::path var = ::unmix::testing::SharedDataDir().empty()             \
+                                        ? std::filesystem::path()                         \
+                                        : ::unmix::testing::SharedDataDir() / (relpath);  \
+  if (var.empty() || !std::filesystem::exists(var))                                       \
+  GTEST_SKIP() << "shared data file " << (relpath)                                        \
+               << " not found (set UNMIX_SHARED_DATA or place ../shared/data beside the " \
                   "source tree); skipping"
 
 }  // namespace unmix::testing

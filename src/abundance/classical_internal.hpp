@@ -26,13 +26,9 @@ namespace unmix::detail {
 inline constexpr Index kPixelBlock = 256;
 
 // sqrt(rss / (p n)): the RMSE of p x n residuals whose squares sum to `rss`; 0 when n = 0.
-inline double Rmse(double rss, Index p, Index n) {
-  return n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0;
-}
+inline double Rmse(double rss, Index p, Index n) { return n > 0 ? std::sqrt(rss / static_cast<double>(p * n)) : 0.0; }
 
-inline int ResolveThreads(int requested) {
-  return requested > 0 ? requested : std::max(1, omp_get_max_threads());
-}
+inline int ResolveThreads(int requested) { return requested > 0 ? requested : std::max(1, omp_get_max_threads()); }
 
 // Runs `body(workspace, start, length)` over consecutive blocks of `block` items out of `n`, in
 // parallel. `make_workspace()` is called once per thread (allocation outside the hot loop). The
@@ -58,8 +54,8 @@ void ForEachBlock(Index n, Index block, int threads, MakeWorkspace&& make_worksp
 // only on n, each reduced serially into its own partial; partials are combined in chunk order.
 // `body(workspace, partial, start, length)` accumulates into `partial`; `combine(total, partial)`.
 template <typename Partial, typename MakeWorkspace, typename Body, typename Combine>
-void ReduceBlocks(Index n, int threads, const Partial& zero, MakeWorkspace&& make_workspace,
-                  Body&& body, Combine&& combine, Partial* total) {
+void ReduceBlocks(Index n, int threads, const Partial& zero, MakeWorkspace&& make_workspace, Body&& body,
+                  Combine&& combine, Partial* total) {
   const Index chunk = std::max<Index>(4 * kPixelBlock, (n + 31) / 32);
   const Index chunks = (n + chunk - 1) / chunk;
   std::vector<Partial> partials(static_cast<std::size_t>(chunks), zero);
@@ -91,12 +87,10 @@ void SerialEigen(F&& f) {
 
 // A p x len double view of columns [start, start+len) of Y: the columns themselves for double
 // input, a conversion into `buffer` (preallocated p x kPixelBlock or larger) for float input.
-inline Eigen::Ref<const MatrixD> DoubleColumns(const MatrixD& y, Index start, Index len,
-                                               MatrixD& /*buffer*/) {
+inline Eigen::Ref<const MatrixD> DoubleColumns(const MatrixD& y, Index start, Index len, MatrixD& /*buffer*/) {
   return y.middleCols(start, len);
 }
-inline Eigen::Ref<const MatrixD> DoubleColumns(const MatrixF& y, Index start, Index len,
-                                               MatrixD& buffer) {
+inline Eigen::Ref<const MatrixD> DoubleColumns(const MatrixF& y, Index start, Index len, MatrixD& buffer) {
   buffer.leftCols(len) = y.middleCols(start, len).cast<double>();
   return buffer.leftCols(len);
 }
@@ -171,8 +165,7 @@ struct GramMatrix {
 GramMatrix MakeGram(const MatrixD& a, double relative_threshold);
 
 struct ActiveSetWorkspace {
-  explicit ActiveSetWorkspace(Index r)
-      : factor(static_cast<std::size_t>(r * r)), z(r), w(r), grad(r), passive(r) {}
+  explicit ActiveSetWorkspace(Index r) : factor(static_cast<std::size_t>(r * r)), z(r), w(r), grad(r), passive(r) {}
   std::vector<double> factor;
   std::vector<double> z, w, grad;
   std::vector<Index> passive;  // indices of the free set, first `passive_count` entries
@@ -188,28 +181,26 @@ struct ActiveSetOutcome {
 // active-set method (Lawson-Hanson, extended with the equality constraint). `x` (length r) is
 // output only. `tolerance` is relative: a multiplier counts as negative below
 // -tolerance * max(gram.scale, |b|_inf).
-ActiveSetOutcome SolveActiveSet(const GramMatrix& gram, const double* b, bool sum_to_one,
-                                double tolerance, int max_iterations, ActiveSetWorkspace& ws,
-                                double* x);
+ActiveSetOutcome SolveActiveSet(const GramMatrix& gram, const double* b, bool sum_to_one, double tolerance,
+                                int max_iterations, ActiveSetWorkspace& ws, double* x);
 
 // ---- drivers and checks shared by the abundance solvers (defined in gram_solvers.cpp) ----
 
 // Throws InputError / OptionError for mismatched or unusable A and Y. `method` prefixes messages.
 template <typename Scalar>
-void ValidateUnmixingInputs(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
-                            const std::string& method);
+void ValidateUnmixingInputs(const Matrix<Scalar>& a, const Matrix<Scalar>& y, const std::string& method);
 
 // FCLS (sum_to_one) or NNLS over all pixels; fills `summary` except `method`.
 template <typename Scalar>
-Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a, const Matrix<Scalar>& y, bool sum_to_one,
-                                 double tolerance, int max_iterations, double gram_regularization,
-                                 int num_threads, AbundanceSummary* summary);
+Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a, const Matrix<Scalar>& y, bool sum_to_one, double tolerance,
+                                 int max_iterations, double gram_regularization, int num_threads,
+                                 AbundanceSummary* summary);
 
 // Fills the fields of `summary` every Gram-form solver reports the same way: bands p, endmembers,
 // pixels n, the regularisation of A^T A, the RMSE from the residual sum of squares `rss`, and
 // the seconds since `clock` started.
-void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss,
-                        const Stopwatch& clock, AbundanceSummary* summary);
+void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss, const Stopwatch& clock,
+                        AbundanceSummary* summary);
 
 // Per-thread buffers for one pixel block of the Gram-form solvers. The two p-sized products run
 // in the precision of the data (float data are not widened: their own precision is ~1e-7); the
@@ -217,11 +208,7 @@ void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss,
 template <typename Scalar>
 struct BlockWorkspace {
   BlockWorkspace(Index p, Index r)
-      : aty(r, kPixelBlock),
-        atb(r, kPixelBlock),
-        x(r, kPixelBlock),
-        residual(p, kPixelBlock),
-        active(r) {}
+      : aty(r, kPixelBlock), atb(r, kPixelBlock), x(r, kPixelBlock), residual(p, kPixelBlock), active(r) {}
   // A^T Y_b in double (r x len).
   template <typename YBlock>
   auto AtY(const Matrix<Scalar>& a, const YBlock& yb) {
@@ -246,8 +233,7 @@ struct BlockWorkspace {
 
 // Sum over pixels of ||y_n - A x_n||^2, computed directly (deterministic block reduction).
 template <typename Scalar>
-double ResidualSumOfSquares(const MatrixD& a, const Matrix<Scalar>& y, const MatrixD& x,
-                            int num_threads);
+double ResidualSumOfSquares(const MatrixD& a, const Matrix<Scalar>& y, const MatrixD& x, int num_threads);
 
 // ---- subspace helpers for the endmember extractors (defined in endmember/subspace.cpp) ----
 
@@ -261,8 +247,7 @@ MatrixD CenteredGram(const Matrix<Scalar>& y, const VectorD& center, int num_thr
 
 // U^T (Y - c 1^T): k x N coordinates of the pixels in the orthonormal basis U (p x k).
 template <typename Scalar>
-MatrixD ProjectColumns(const Matrix<Scalar>& y, const MatrixD& u, const VectorD& center,
-                       int num_threads);
+MatrixD ProjectColumns(const Matrix<Scalar>& y, const MatrixD& u, const VectorD& center, int num_threads);
 
 // Eigen-decomposition of a symmetric matrix with eigenvalues in descending order.
 void SymmetricEigenDescending(const MatrixD& m, VectorD* values, MatrixD* vectors);

@@ -45,8 +45,7 @@ namespace {
 // Solves the equality-constrained subproblem on the free set P (size np):
 //   G_PP z = b_P - nu 1, with 1^T z = 1 when sum_to_one (else nu = 0).
 // Returns false if G_PP is not numerically positive definite.
-bool SolveFreeSet(const GramMatrix& gram, const double* b, bool sum_to_one, Index np,
-                  ActiveSetWorkspace& ws) {
+bool SolveFreeSet(const GramMatrix& gram, const double* b, bool sum_to_one, Index np, ActiveSetWorkspace& ws) {
   const Index r = gram.g.rows();
   const double* g = gram.g.data();
   double* f = ws.factor.data();
@@ -75,9 +74,8 @@ bool SolveFreeSet(const GramMatrix& gram, const double* b, bool sum_to_one, Inde
 
 }  // namespace
 
-ActiveSetOutcome SolveActiveSet(const GramMatrix& gram, const double* b, bool sum_to_one,
-                                double tolerance, int max_iterations, ActiveSetWorkspace& ws,
-                                double* x) {
+ActiveSetOutcome SolveActiveSet(const GramMatrix& gram, const double* b, bool sum_to_one, double tolerance,
+                                int max_iterations, ActiveSetWorkspace& ws, double* x) {
   const Index r = gram.g.rows();
   const double* g = gram.g.data();
   double bmax = 0.0;
@@ -208,8 +206,8 @@ ActiveSetOutcome SolveActiveSet(const GramMatrix& gram, const double* b, bool su
   return out;
 }
 
-void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss,
-                        const Stopwatch& clock, AbundanceSummary* summary) {
+void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss, const Stopwatch& clock,
+                        AbundanceSummary* summary) {
   AbundanceSummary& sm = *summary;
   sm.bands = p;
   sm.endmembers = gram.g.rows();
@@ -222,20 +220,17 @@ void SummarizeGramSolve(const GramMatrix& gram, Index p, Index n, double rss,
 }
 
 template <typename Scalar>
-void ValidateUnmixingInputs(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
-                            const std::string& method) {
+void ValidateUnmixingInputs(const Matrix<Scalar>& a, const Matrix<Scalar>& y, const std::string& method) {
   if (a.cols() < 1) throw OptionError(method + ": need at least one endmember (r >= 1)");
   if (a.rows() < 1) throw InputError(method + ": endmember matrix has no bands");
   if (a.rows() != y.rows())
-    throw InputError(
-        fmt::format("{}: endmembers have {} bands but pixels have {}", method, a.rows(), y.rows()));
+    throw InputError(fmt::format("{}: endmembers have {} bands but pixels have {}", method, a.rows(), y.rows()));
   CheckFinite(a, method + ": endmember matrix");
   CheckFinite(y, method + ": pixel matrix");
 }
 
 template <typename Scalar>
-double ResidualSumOfSquares(const MatrixD& a, const Matrix<Scalar>& y, const MatrixD& x,
-                            int num_threads) {
+double ResidualSumOfSquares(const MatrixD& a, const Matrix<Scalar>& y, const MatrixD& x, int num_threads) {
   struct Workspace {
     MatrixD buffer, residual;
   };
@@ -258,9 +253,8 @@ double ResidualSumOfSquares(const MatrixD& a, const Matrix<Scalar>& y, const Mat
 }
 
 template <typename Scalar>
-Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a_in, const Matrix<Scalar>& y,
-                                 bool sum_to_one, double tolerance, int max_iterations,
-                                 double gram_regularization, int num_threads,
+Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a_in, const Matrix<Scalar>& y, bool sum_to_one, double tolerance,
+                                 int max_iterations, double gram_regularization, int num_threads,
                                  AbundanceSummary* summary) {
   const Stopwatch clock;
   const Index p = a_in.rows(), r = a_in.cols(), n = y.cols();
@@ -285,8 +279,8 @@ Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a_in, const Matrix<Scalar
         auto xb = ws.x.leftCols(len);
         BlockStats& s = stats[static_cast<std::size_t>(start / kPixelBlock)];
         for (Index j = 0; j < len; ++j) {
-          const ActiveSetOutcome o = SolveActiveSet(gram, atb.col(j).data(), sum_to_one, tolerance,
-                                                    max_iterations, ws.active, xb.col(j).data());
+          const ActiveSetOutcome o = SolveActiveSet(gram, atb.col(j).data(), sum_to_one, tolerance, max_iterations,
+                                                    ws.active, xb.col(j).data());
           s.iterations += o.iterations;
           s.max_iterations = std::max(s.max_iterations, o.iterations);
           s.unconverged += o.converged ? 0 : 1;
@@ -310,11 +304,11 @@ Matrix<Scalar> SolveAllActiveSet(const Matrix<Scalar>& a_in, const Matrix<Scalar
   return x;
 }
 
-#define UNMIX_INSTANTIATE(S)                                                                       \
-  template void ValidateUnmixingInputs<S>(const Matrix<S>&, const Matrix<S>&, const std::string&); \
-  template double ResidualSumOfSquares<S>(const MatrixD&, const Matrix<S>&, const MatrixD&, int);  \
-  template Matrix<S> SolveAllActiveSet<S>(const Matrix<S>&, const Matrix<S>&, bool, double, int,   \
-                                          double, int, AbundanceSummary*);
+#define UNMIX_INSTANTIATE(S)                                                                                  \
+  template void ValidateUnmixingInputs<S>(const Matrix<S>&, const Matrix<S>&, const std::string&);            \
+  template double ResidualSumOfSquares<S>(const MatrixD&, const Matrix<S>&, const MatrixD&, int);             \
+  template Matrix<S> SolveAllActiveSet<S>(const Matrix<S>&, const Matrix<S>&, bool, double, int, double, int, \
+                                          AbundanceSummary*);
 UNMIX_INSTANTIATE(float)
 UNMIX_INSTANTIATE(double)
 #undef UNMIX_INSTANTIATE
@@ -327,28 +321,24 @@ std::string AbundanceSummary::BriefReport() const {
   std::string s = fmt::format("{}: {} pixels, r={}, p={}", method, pixels, endmembers, bands);
   if (method == "FCLS" || method == "NNLS") {
     s += converged ? ", converged" : fmt::format(", {} pixels NOT converged", unconverged_pixels);
-    s += fmt::format(
-        ", {:.2f} steps/pixel (max {}), KKT violation {:.2e}",
-        pixels > 0 ? static_cast<double>(total_iterations) / static_cast<double>(pixels) : 0.0,
-        max_pixel_iterations, max_kkt_violation);
+    s += fmt::format(", {:.2f} steps/pixel (max {}), KKT violation {:.2e}",
+                     pixels > 0 ? static_cast<double>(total_iterations) / static_cast<double>(pixels) : 0.0,
+                     max_pixel_iterations, max_kkt_violation);
   }
   s += fmt::format(", RMSE {:.4g}", rmse);
-  if (regularized)
-    s += fmt::format(", A^T A regularised (rcond {:.2e}, ridge {:.2e})", gram_rcond, ridge);
+  if (regularized) s += fmt::format(", A^T A regularised (rcond {:.2e}, ridge {:.2e})", gram_rcond, ridge);
   s += fmt::format(", {:.3f} s", seconds);
   return s;
 }
 
 namespace {
 
-bool CheckCommon(double tolerance, int max_iterations, double gram_regularization, int num_threads,
-                 std::string* why) {
+bool CheckCommon(double tolerance, int max_iterations, double gram_regularization, int num_threads, std::string* why) {
   auto fail = [&](const std::string& m) {
     if (why) *why = m;
     return false;
   };
-  if (!(tolerance >= 0.0) || !std::isfinite(tolerance))
-    return fail("tolerance must be finite and >= 0");
+  if (!(tolerance >= 0.0) || !std::isfinite(tolerance)) return fail("tolerance must be finite and >= 0");
   if (max_iterations < 1) return fail("max_iterations must be >= 1");
   if (!(gram_regularization >= 0.0) || !(gram_regularization < 1.0))
     return fail("gram_regularization must be in [0, 1)");
@@ -365,15 +355,13 @@ void Require(const O& options, const std::string& method) {
 // FCLS (sum_to_one) or NNLS, named `method` in messages and in the summary.
 template <typename Scalar>
 AbundanceResult<Scalar> ActiveSetAbundances(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
-                                            const fcls::Options& options, bool sum_to_one,
-                                            const std::string& method) {
+                                            const fcls::Options& options, bool sum_to_one, const std::string& method) {
   Require(options, method);
   detail::ValidateUnmixingInputs(a, y, method);
   AbundanceResult<Scalar> result;
   result.summary.method = method;
-  result.abundances =
-      detail::SolveAllActiveSet(a, y, sum_to_one, options.tolerance, options.max_iterations,
-                                options.gram_regularization, options.num_threads, &result.summary);
+  result.abundances = detail::SolveAllActiveSet(a, y, sum_to_one, options.tolerance, options.max_iterations,
+                                                options.gram_regularization, options.num_threads, &result.summary);
   return result;
 }
 
@@ -388,14 +376,12 @@ bool least_squares::Options::IsValid(std::string* why) const {
 }
 
 template <typename Scalar>
-fcls::Result<Scalar> Fcls(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
-                          const fcls::Options& options) {
+fcls::Result<Scalar> Fcls(const Matrix<Scalar>& a, const Matrix<Scalar>& y, const fcls::Options& options) {
   return ActiveSetAbundances(a, y, options, true, "FCLS");
 }
 
 template <typename Scalar>
-nnls::Result<Scalar> Nnls(const Matrix<Scalar>& a, const Matrix<Scalar>& y,
-                          const nnls::Options& options) {
+nnls::Result<Scalar> Nnls(const Matrix<Scalar>& a, const Matrix<Scalar>& y, const nnls::Options& options) {
   return ActiveSetAbundances(a, y, options, false, "NNLS");
 }
 
@@ -408,8 +394,7 @@ least_squares::Result<Scalar> LeastSquares(const Matrix<Scalar>& a_in, const Mat
   const Stopwatch clock;
   const Index p = a_in.rows(), r = a_in.cols(), n = y.cols();
   const int threads = detail::ResolveThreads(options.num_threads);
-  const detail::GramMatrix gram =
-      detail::MakeGram(a_in.template cast<double>(), options.gram_regularization);
+  const detail::GramMatrix gram = detail::MakeGram(a_in.template cast<double>(), options.gram_regularization);
 
   // X = M (A^T Y) + w 1^T. Regular case: M = G^{-1} and w = 0, or, with the sum-to-one
   // constraint, M = (I - w 1^T) G^{-1} and w = G^{-1} 1 / (1^T G^{-1} 1).
@@ -476,8 +461,7 @@ least_squares::Result<Scalar> LeastSquares(const Matrix<Scalar>& a_in, const Mat
 #define UNMIX_INSTANTIATE(S)                                                                  \
   template fcls::Result<S> Fcls<S>(const Matrix<S>&, const Matrix<S>&, const fcls::Options&); \
   template nnls::Result<S> Nnls<S>(const Matrix<S>&, const Matrix<S>&, const nnls::Options&); \
-  template least_squares::Result<S> LeastSquares<S>(const Matrix<S>&, const Matrix<S>&,       \
-                                                    const least_squares::Options&);
+  template least_squares::Result<S> LeastSquares<S>(const Matrix<S>&, const Matrix<S>&, const least_squares::Options&);
 UNMIX_INSTANTIATE(float)
 UNMIX_INSTANTIATE(double)
 #undef UNMIX_INSTANTIATE

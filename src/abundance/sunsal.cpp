@@ -19,8 +19,7 @@ bool sunsal::Options::IsValid(std::string* why) const {
   };
   if (!(lambda >= 0.0) || !std::isfinite(lambda)) return fail("lambda must be finite and >= 0");
   if (!(mu >= 0.0) || !std::isfinite(mu)) return fail("mu must be finite and >= 0 (0 = automatic)");
-  if (!(tolerance > 0.0) || !std::isfinite(tolerance))
-    return fail("tolerance must be finite and > 0");
+  if (!(tolerance > 0.0) || !std::isfinite(tolerance)) return fail("tolerance must be finite and > 0");
   if (max_iterations < 1) return fail("max_iterations must be >= 1");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 = automatic)");
   return true;
@@ -32,10 +31,9 @@ std::string sunsal::Summary::BriefReport() const {
       "{:.2e}, dual {:.2e}), mu {:.3g} -> [{:.3g}, {:.3g}], objective {:.6g}, RMSE {:.4g}, "
       "{:.3f} s",
       pixels, endmembers, bands,
-      converged ? std::string("converged")
-                : fmt::format("{} blocks NOT converged", unconverged_blocks),
-      iterations, mean_iterations, primal_residual, dual_residual, initial_mu, final_mu_min,
-      final_mu_max, objective, rmse, seconds);
+      converged ? std::string("converged") : fmt::format("{} blocks NOT converged", unconverged_blocks), iterations,
+      mean_iterations, primal_residual, dual_residual, initial_mu, final_mu_min, final_mu_max, objective, rmse,
+      seconds);
 }
 
 // A named namespace, not an anonymous one: the lambdas of the Sunsal template capture these
@@ -80,8 +78,7 @@ struct BlockOutcome {
 }  // namespace sunsal_admm
 
 template <typename Scalar>
-sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& y,
-                              const sunsal::Options& options) {
+sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& y, const sunsal::Options& options) {
   using sunsal_admm::BlockOutcome, sunsal_admm::kMuSteps, sunsal_admm::MakeXStep, sunsal_admm::XStep;
   {
     std::string why;
@@ -104,9 +101,7 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
   const int lowest = options.adaptive_mu ? -kMuSteps : 0;
   for (int k = lowest; k <= (options.adaptive_mu ? kMuSteps : 0); ++k)
     steps.push_back(MakeXStep(gram, std::ldexp(mu0, k), options.sum_to_one));
-  auto step_for = [&](int exponent) -> const XStep& {
-    return steps[static_cast<std::size_t>(exponent - lowest)];
-  };
+  auto step_for = [&](int exponent) -> const XStep& { return steps[static_cast<std::size_t>(exponent - lowest)]; };
 
   // ADMM runs on each block of pixels independently (the problem separates over pixels): one
   // parallel region, no synchronisation per iteration, blocks stay in cache, and each block
@@ -121,8 +116,8 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
   detail::ForEachBlock(
       n, kBlock, threads,
       [&] {
-        return Workspace{detail::BlockWorkspace<Scalar>(p, r), MatrixD(r, kBlock),
-                         MatrixD(r, kBlock), MatrixD(r, kBlock)};
+        return Workspace{detail::BlockWorkspace<Scalar>(p, r), MatrixD(r, kBlock), MatrixD(r, kBlock),
+                         MatrixD(r, kBlock)};
       },
       [&](Workspace& ws, Index start, Index len) {
         const auto yb = y.middleCols(start, len);
@@ -164,8 +159,7 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
           o.iterations = iteration;
           o.primal_sq = ps;
           o.change_sq = cs;
-          if (std::sqrt(ps / count) <= options.tolerance &&
-              std::sqrt(cs / count) <= options.tolerance) {
+          if (std::sqrt(ps / count) <= options.tolerance && std::sqrt(cs / count) <= options.tolerance) {
             o.converged = true;
             break;
           }
@@ -227,9 +221,7 @@ sunsal::Result<Scalar> Sunsal(const Matrix<Scalar>& a_in, const Matrix<Scalar>& 
   return result;
 }
 
-template sunsal::Result<float> Sunsal<float>(const MatrixF&, const MatrixF&,
-                                             const sunsal::Options&);
-template sunsal::Result<double> Sunsal<double>(const MatrixD&, const MatrixD&,
-                                               const sunsal::Options&);
+template sunsal::Result<float> Sunsal<float>(const MatrixF&, const MatrixF&, const sunsal::Options&);
+template sunsal::Result<double> Sunsal<double>(const MatrixD&, const MatrixD&, const sunsal::Options&);
 
 }  // namespace unmix

@@ -19,8 +19,7 @@ bool l1nmf::Options::IsValid(std::string* why) const {
   };
   if (!(lambda >= 0.0) || !std::isfinite(lambda)) return fail("lambda must be finite and >= 0");
   if (max_iterations < 0) return fail("max_iterations must be >= 0");
-  if (!(tolerance >= 0.0) || !std::isfinite(tolerance))
-    return fail("tolerance must be finite and >= 0");
+  if (!(tolerance >= 0.0) || !std::isfinite(tolerance)) return fail("tolerance must be finite and >= 0");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 = automatic)");
   std::string inner;
   if (!vca.IsValid(&inner)) return fail("vca: " + inner);
@@ -32,8 +31,8 @@ std::string l1nmf::Summary::BriefReport() const {
   return fmt::format(
       "L1-NMF: {} pixels, p={}, r={}, {} after {} iterations, objective {:.6g} -> {:.6g}, "
       "RMSE {:.4g} -> {:.4g}, {} safeguarded pixel steps, {:.3f} s",
-      pixels, bands, endmembers, converged ? "converged" : "NOT converged", iterations,
-      initial_objective, final_objective, initial_rmse, final_rmse, safeguarded_steps, seconds);
+      pixels, bands, endmembers, converged ? "converged" : "NOT converged", iterations, initial_objective,
+      final_objective, initial_rmse, final_rmse, safeguarded_steps, seconds);
 }
 
 namespace {
@@ -114,8 +113,7 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
     detail::ReduceBlocks(
         n, threads, zero,
         [&] {
-          return Workspace{MatrixD(p, kBlock), MatrixD(r, kBlock), VectorD(r), VectorD(r),
-                           VectorD(r)};
+          return Workspace{MatrixD(p, kBlock), MatrixD(r, kBlock), VectorD(r), VectorD(r), VectorD(r)};
         },
         [&](Workspace& ws, PassTotals& part, Index start, Index len) {
           const auto xb = detail::DoubleColumns(x, start, len, ws.buffer);
@@ -138,8 +136,7 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
             bool fallback = !(sum > 0.0);
             if (!fallback) {
               ws.candidate /= sum;
-              fallback =
-                  options.monotone && PixelObjective(g, b, ws.candidate.data(), r, lambda) > before;
+              fallback = options.monotone && PixelObjective(g, b, ws.candidate.data(), r, lambda) > before;
             }
             if (fallback) {
               // Projected-gradient step onto the simplex: never increases the pixel's term.
@@ -165,8 +162,7 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
     sm.safeguarded_steps += totals.safeguarded;
     sm.iterations = iteration + 1;
     if (iteration == 0) sm.initial_objective = objective;
-    if (iteration > 0 && std::abs(previous - objective) <=
-                             options.tolerance * std::max(std::abs(previous), 1e-300)) {
+    if (iteration > 0 && std::abs(previous - objective) <= options.tolerance * std::max(std::abs(previous), 1e-300)) {
       sm.converged = true;
       break;  // S has taken its step; the A step is skipped, f only went down
     }
@@ -213,8 +209,7 @@ l1nmf::Result<Scalar> L1Nmf(const Matrix<Scalar>& x, Index r, const l1nmf::Optio
 }
 
 template <typename Scalar>
-l1nmf::Result<Scalar> L1Nmf(const Matrix<Scalar>& x, const Matrix<Scalar>& initial,
-                            const l1nmf::Options& options) {
+l1nmf::Result<Scalar> L1Nmf(const Matrix<Scalar>& x, const Matrix<Scalar>& initial, const l1nmf::Options& options) {
   Require(options);
   detail::ValidateUnmixingInputs(initial, x, "L1-NMF");
   return Run(x, initial.template cast<double>(), {}, options);

@@ -35,11 +35,11 @@ void RunApply(const ApplyArgs& a) {
     return;
   }
   Say(a.common, fmt::format("{} applied to {} ({} pixels) in {:.3f} s ({:.3g} pixels/s)", out.model.architecture,
-                            out.scene, out.pixels, out.seconds,
-                            out.pixels_per_second));
+                            out.scene, out.pixels, out.seconds, out.pixels_per_second));
   if (scored && scored->final_eval.abundances)
-    Say(a.common, fmt::format("  abundance RMSE {:.4f}, AAD {:.3f} deg, AID {:.4f}", scored->final_eval.abundances->rmse,
-                              scored->final_eval.abundances->aad_deg, scored->final_eval.abundances->aid));
+    Say(a.common,
+        fmt::format("  abundance RMSE {:.4f}, AAD {:.3f} deg, AID {:.4f}", scored->final_eval.abundances->rmse,
+                    scored->final_eval.abundances->aad_deg, scored->final_eval.abundances->aid));
   Say(a.common, fmt::format("results: {}", a.common.out));
 }
 
@@ -53,7 +53,8 @@ void RegisterApply(CLI::App& app, int argc, char** argv) {
   AddSceneOptions(*cmd, a->scene);
   AddCommonOptions(*cmd, a->common);
   cmd->add_option("--match", a->match, "Matching rule for scoring")->capture_default_str();
-  cmd->add_flag("--wait", a->wait, "When another unmix process is writing --out, wait for it instead of failing at once");
+  cmd->add_flag("--wait", a->wait,
+                "When another unmix process is writing --out, wait for it instead of failing at once");
   cmd->callback([a] { RunApply(*a); });
 }
 

@@ -1,10 +1,10 @@
 // unmix bench: the end-to-end speed jobs (unmix/run/bench.hpp, docs/speed.md) with wall time
 // (median of repeats), achieved GFLOP/s against a counted FLOP total, input bytes read per
 // second, peak memory, and each job's time as a multiple of this machine's floor.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "cli/common.hpp"
 #include "unmix/core/error.hpp"
@@ -23,7 +23,8 @@ struct BenchArgs {
 SceneAndTruth LoadBenchScene(BenchArgs& a) {
   if (a.scene.input.empty()) {
     const auto dir = std::filesystem::path(DefaultDataDir()) / "jasper_ridge";
-    if (std::filesystem::exists(dir / "jasperRidge2_R198.mat") && std::filesystem::exists(dir / "JasperRidge2_end4.mat")) {
+    if (std::filesystem::exists(dir / "jasperRidge2_R198.mat") &&
+        std::filesystem::exists(dir / "JasperRidge2_end4.mat")) {
       a.scene.input = (dir / "jasperRidge2_R198.mat").string();
       a.scene.gt = (dir / "JasperRidge2_end4.mat").string();
     }
@@ -45,13 +46,16 @@ void PrintTable(const BenchReport& report) {
     const double med = j.median_seconds(), floor_s = report.floor_seconds(j);
     const bool has_target = j.target_seconds > 0;
     const std::string met = has_target ? (med <= j.target_seconds ? "yes" : "no") : "-";
-    fmt::print("{:<10} {:>9.4f} {:>9.4f} {:>8.3f} {:>8.2f} {:>8.2f} {:>9.1f} {:>9.4f} {:>8.1f} {:>8}  {}\n", j.name, med,
-               j.min_seconds(), j.median_cpu_seconds(), j.flops / med * 1e-9, j.bytes / med * 1e-9, j.peak_kib / 1024.0,
-               floor_s, med / floor_s, has_target ? fmt::format("{:.4f}", j.target_seconds) : "-", met);
+    fmt::print("{:<10} {:>9.4f} {:>9.4f} {:>8.3f} {:>8.2f} {:>8.2f} {:>9.1f} {:>9.4f} {:>8.1f} {:>8}  {}\n", j.name,
+               med, j.min_seconds(), j.median_cpu_seconds(), j.flops / med * 1e-9, j.bytes / med * 1e-9,
+               j.peak_kib / 1024.0, floor_s, med / floor_s, has_target ? fmt::format("{:.4f}", j.target_seconds) : "-",
+               met);
   }
-  fmt::print("(median of {} repeats; cpu s: median CPU time, all threads, of the whole method run "
-             "for the training jobs; training runs on one thread, inference on {}; floor = max(FLOPs / {:.1f} GFLOP/s, bytes / {:.1f} GB/s))\n",
-             report.repeats, report.threads, report.floor.gemm_rate() * 1e-9, report.floor.bandwidth() * 1e-9);
+  fmt::print(
+      "(median of {} repeats; cpu s: median CPU time, all threads, of the whole method run "
+      "for the training jobs; training runs on one thread, inference on {}; floor = max(FLOPs / {:.1f} GFLOP/s, bytes "
+      "/ {:.1f} GB/s))\n",
+      report.repeats, report.threads, report.floor.gemm_rate() * 1e-9, report.floor.bandwidth() * 1e-9);
 }
 
 void RunBenchCommand(BenchArgs& a) {
@@ -70,12 +74,15 @@ void RunBenchCommand(BenchArgs& a) {
   };
   const BenchReport report = RunBench(scene, a.options);
   const FloorRates& floor = report.floor;
-  say(fmt::format("  float GEMM {}^3: {:.1f} GFLOP/s on 1 thread, {:.1f} on {}; memory: copy {:.1f} GB/s, triad "
+  say(
+      fmt::format("  float GEMM {}^3: {:.1f} GFLOP/s on 1 thread, {:.1f} on {}; memory: copy {:.1f} GB/s, triad "
                   "{:.1f} GB/s ({:.0f} MiB arrays)",
                   floor.gemm_size, floor.gemm_flops_1 * 1e-9, floor.gemm_flops_all * 1e-9, threads,
                   floor.copy_bandwidth * 1e-9, floor.triad_bandwidth * 1e-9, floor.stream_bytes / (1 << 20)));
-  if (a.json) fmt::print("{}\n", report.ToJson().dump(2));
-  else PrintTable(report);
+  if (a.json)
+    fmt::print("{}\n", report.ToJson().dump(2));
+  else
+    PrintTable(report);
 }
 
 }  // namespace
@@ -83,12 +90,14 @@ void RunBenchCommand(BenchArgs& a) {
 void RegisterBench(CLI::App& app) {
   auto a = std::make_shared<BenchArgs>();
   BenchOptions& o = a->options;
-  auto* cmd = app.add_subcommand("bench", "Time the end-to-end speed jobs against this machine's floor (docs/speed.md)");
+  auto* cmd =
+      app.add_subcommand("bench", "Time the end-to-end speed jobs against this machine's floor (docs/speed.md)");
   cmd->add_option("-i,--input", a->scene.input,
                   "Scene (default: Jasper Ridge from $UNMIX_SHARED_DATA or ../shared/data, else a synthetic scene)");
   cmd->add_option("--gt", a->scene.gt, "Ground truth with abundances for --input");
   cmd->add_option("--repeats", o.repeats, "Repeats per job; the median is reported")->capture_default_str();
-  cmd->add_flag("--quick", o.quick, "Tiny sizes (3 epochs, 5 NMF-SAE iterations, 20,000 inference pixels): a smoke run");
+  cmd->add_flag("--quick", o.quick,
+                "Tiny sizes (3 epochs, 5 NMF-SAE iterations, 20,000 inference pixels): a smoke run");
   cmd->add_option("--inference-pixels", o.inference_pixels, "Pixels of the inference job's scene")
       ->capture_default_str()
       ->check(PositiveNumberCheck());

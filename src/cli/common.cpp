@@ -1,12 +1,11 @@
 #include "cli/common.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
@@ -19,7 +18,8 @@ namespace unmix::cli {
 void AddSceneOptions(CLI::App& cmd, SceneArgs& a, bool input_required) {
   auto* in = cmd.add_option("-i,--input", a.input, "Scene file (.mat, ENVI .hdr/.img, GeoTIFF, any GDAL raster)");
   if (input_required) in->required();
-  cmd.add_option("--gt", a.gt, "Ground truth: .mat with M and/or A (benchmark layout), endmember CSV, or abundance raster");
+  cmd.add_option("--gt", a.gt,
+                 "Ground truth: .mat with M and/or A (benchmark layout), endmember CSV, or abundance raster");
   cmd.add_option("--var", a.var, "Data variable to read from a .mat file when the layout is not recognised");
   cmd.add_option("--bands", a.bands, "Keep only these bands, 1-based inclusive ranges, e.g. 1-100,120-198");
   cmd.add_flag("--drop-water-bands", a.drop_water,
@@ -78,8 +78,10 @@ io::ReadOptions ReadOptionsOf(const SceneArgs& a) {
   opts.nodata = a.nodata;
   opts.apply_scale = !a.no_scale;
   opts.drop_bad_bands = !a.keep_bad_bands;
-  if (a.pixel_order == "column-major") opts.pixel_order = io::MatPixelOrder::kColumnMajor;
-  else if (a.pixel_order == "row-major") opts.pixel_order = io::MatPixelOrder::kRowMajor;
+  if (a.pixel_order == "column-major")
+    opts.pixel_order = io::MatPixelOrder::kColumnMajor;
+  else if (a.pixel_order == "row-major")
+    opts.pixel_order = io::MatPixelOrder::kRowMajor;
   else if (a.pixel_order != "auto")
     throw OptionError(fmt::format("--pixel-order: expected auto, column-major or row-major, got '{}'", a.pixel_order));
   return opts;
@@ -109,7 +111,8 @@ std::string MethodsHelp(bool networks_only) {
   std::string s = networks_only ? "Networks:\n" : "Methods:\n";
   for (const MethodInfo& m : Methods()) {
     if (networks_only && !m.network()) continue;
-    s += fmt::format("  {:<15} {:<10} {}{}\n", m.name, Name(m.kind), m.supervised ? "(supervised) " : "", m.description);
+    s +=
+        fmt::format("  {:<15} {:<10} {}{}\n", m.name, Name(m.kind), m.supervised ? "(supervised) " : "", m.description);
   }
   return s;
 }

@@ -1,19 +1,17 @@
 #pragma once
 // Pieces shared by the `unmix` subcommands: the common option shape, threads, timing, output.
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "unmix/core/scene.hpp"
-#include "unmix/methods/registry.hpp"
-#include "unmix/pipeline/choices.hpp"
 #include "unmix/core/stopwatch.hpp"
 #include "unmix/io/read.hpp"
+#include "unmix/methods/registry.hpp"
+#include "unmix/pipeline/choices.hpp"
 
 namespace unmix::cli {
 
@@ -22,9 +20,9 @@ namespace unmix::cli {
 struct SceneArgs {
   std::string input;
   std::string gt;
-  std::string var;         // force the .mat data variable
-  std::string bands;       // band selection, 1-based ranges "1-3,10"
-  bool drop_water = false; // remove water-vapour absorption bands by wavelength
+  std::string var;          // force the .mat data variable
+  std::string bands;        // band selection, 1-based ranges "1-3,10"
+  bool drop_water = false;  // remove water-vapour absorption bands by wavelength
   bool trim_edges = false;  // with drop_water: also drop < 0.40 um and > 2.45 um
   std::optional<double> nodata;
   bool no_scale = false;
@@ -78,7 +76,6 @@ io::ReadOptions ReadOptionsOf(const SceneArgs& args);
 Scene LoadScene(const SceneArgs& args);
 GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const SceneArgs& args,
                             bool check_simplex = true);
-
 
 // Prints to stdout unless quiet.
 void Say(const CommonArgs& args, const std::string& text);

@@ -1,18 +1,18 @@
 // unmix demo: the quick-start job. Builds the built-in synthetic scene, unmixes it blind with
 // every method, prints a comparison table, writes a comparison report and ends with its path.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
 #include <map>
 
-#include <fmt/format.h>
-
 #include "cli/common.hpp"
-#include "unmix/run/job.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/io/mat.hpp"
 #include "unmix/io/raster.hpp"
 #include "unmix/report/html_report.hpp"
 #include "unmix/report/metrics_json.hpp"
+#include "unmix/run/job.hpp"
 #include "unmix/synth/synthetic.hpp"
 #include "unmix/version.hpp"
 
@@ -47,8 +47,8 @@ void RunDemo(DemoArgs& a) {
 
   Say(a.common, fmt::format("unmix {} demo: synthetic scene (u-admm-nets.txt VI-B): {} x {} pixels, {} bands, "
                             "{} endmembers, SNR {:g} dB, seed {} ({:.2f} s)",
-                            kVersion, syn.scene.rows, syn.scene.cols, syn.scene.bands(), syn.endmembers.count(),
-                            a.snr, so.seed, t_synth));
+                            kVersion, syn.scene.rows, syn.scene.cols, syn.scene.bands(), syn.endmembers.count(), a.snr,
+                            so.seed, t_synth));
   std::vector<std::string> methods = a.methods;
   if (methods.empty())
     for (const auto& m : Methods())
@@ -56,14 +56,10 @@ void RunDemo(DemoArgs& a) {
   const std::string scene_path = (out / "scene" / "scene.hdr").string();
   Say(a.common, fmt::format("{} methods to run, one after the other, on {} with r = {}, seed {}, {} threads:",
                             methods.size(), scene_path, syn.endmembers.count(), so.seed, threads));
-  nlohmann::json summary = {{"version", kVersion},
-                            {"command", a.argv},
-                            {"scene", scene_path},
-                            {"ground_truth", (out / "scene" / "gt.mat").string()},
-                            {"snr_db", a.snr},
-                            {"seed", so.seed},
-                            {"threads", threads},
-                            {"methods", nlohmann::json::array()}};
+  nlohmann::json summary = {{"version", kVersion}, {"command", a.argv},
+                            {"scene", scene_path}, {"ground_truth", (out / "scene" / "gt.mat").string()},
+                            {"snr_db", a.snr},     {"seed", so.seed},
+                            {"threads", threads},  {"methods", nlohmann::json::array()}};
   // One line per method as it runs: what is about to run, then its time and start.
   struct Done {
     std::string method, start;  // start: what the method refined ("" when none)
@@ -100,9 +96,8 @@ void RunDemo(DemoArgs& a) {
     if (progress) fmt::print("{:.2f} s\n", seconds);
     std::string start_name;
     if (scored.init_eval)
-      start_name = result.details.Text("init")
-                       ? *result.details.Text("init") + " + FCLS"
-                       : (start.empty() ? std::string("its start") : start);
+      start_name = result.details.Text("init") ? *result.details.Text("init") + " + FCLS"
+                                               : (start.empty() ? std::string("its start") : start);
     done.push_back({m, start_name, scored.final_eval, scored.init_eval, seconds,
                     result.timings.count("init") ? result.timings.at("init") : 0.0});
     summary["methods"].push_back(scored.metrics);
@@ -151,21 +146,25 @@ void RunDemo(DemoArgs& a) {
     fmt::print("{}\n", summary.dump(2));
     return;
   }
-  Say(a.common, "\nSAD: mean spectral angle to the true endmembers, degrees. RMSE: abundance RMSE (mean over pixels "
-                "of the per-pixel RMSE), in abundance fraction (0 to 1). AAD: mean abundance angle, degrees. AID: mean "
-                "abundance information divergence (symmetric Kullback-Leibler), nats. time: seconds for the method, "
-                "its start included; a (start) row's time is building the start once. docs/metrics.md");
+  Say(a.common,
+      "\nSAD: mean spectral angle to the true endmembers, degrees. RMSE: abundance RMSE (mean over pixels "
+      "of the per-pixel RMSE), in abundance fraction (0 to 1). AAD: mean abundance angle, degrees. AID: mean "
+      "abundance information divergence (symmetric Kullback-Leibler), nats. time: seconds for the method, "
+      "its start included; a (start) row's time is building the start once. docs/metrics.md");
   const std::string results = std::filesystem::absolute(out).lexically_normal().string();
-  Say(a.common, fmt::format("\nresults: {} (one run folder per method, scene/ holds the scene and its ground truth)",
-                            results));
+  Say(a.common,
+      fmt::format("\nresults: {} (one run folder per method, scene/ holds the scene and its ground truth)", results));
   Say(a.common, fmt::format("report: {}", std::filesystem::absolute(report_path).lexically_normal().string()));
   Say(a.common, "\nnext:");
-  Say(a.common, fmt::format("  unmix run -m bunet2 -i {0}/scene/scene.hdr --gt {0}/scene/gt.mat -o runs/bunet2 --epochs 100"
-                            "     # one method, your settings", a.common.out));
-  Say(a.common, "  unmix run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine     # your own ENVI or GeoTIFF scene "
-                "(r estimated unless -r N)");
-  Say(a.common, fmt::format("  unmix report {}     # rebuild the comparison after adding or removing run folders",
-                            a.common.out));
+  Say(a.common,
+      fmt::format("  unmix run -m bunet2 -i {0}/scene/scene.hdr --gt {0}/scene/gt.mat -o runs/bunet2 --epochs 100"
+                  "     # one method, your settings",
+                  a.common.out));
+  Say(a.common,
+      "  unmix run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine     # your own ENVI or GeoTIFF scene "
+      "(r estimated unless -r N)");
+  Say(a.common,
+      fmt::format("  unmix report {}     # rebuild the comparison after adding or removing run folders", a.common.out));
 }
 
 }  // namespace
@@ -175,7 +174,9 @@ void RegisterDemo(CLI::App& app, int argc, char** argv) {
   a->argv.assign(argv, argv + argc);
   auto* cmd = app.add_subcommand("demo", "Unmix the built-in synthetic scene with every method and compare");
   AddCommonOptions(*cmd, a->common);
-  cmd->add_option("--snr", a->snr, "Noise level of the scene in dB")->capture_default_str()->check(CLI::Range(0.0, 200.0));
+  cmd->add_option("--snr", a->snr, "Noise level of the scene in dB")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 200.0));
   cmd->add_option("--methods", a->methods, "Methods to run (default: all)")->delimiter(',');
   cmd->callback([a] { RunDemo(*a); });
 }

@@ -72,8 +72,7 @@ void RunEval(const EvalArgs& a) {
     const auto deg = ev.sad_deg();
     for (size_t i = 0; i < deg.size(); ++i)
       fmt::print("  SAD {:<24} {:8.3f} deg\n",
-                 i < ctx.reference_names.size() ? ctx.reference_names[i] : fmt::format("E{}", i + 1),
-                 deg[i]);
+                 i < ctx.reference_names.size() ? ctx.reference_names[i] : fmt::format("E{}", i + 1), deg[i]);
     fmt::print("  SAD mean                     {:8.3f} deg ({:.4f} rad) over {} matched of {} estimates{}\n",
                ev.sad_deg_mean(), ev.sad_rad_mean(), ev.reference_count, ev.estimated_count,
                ev.unmatched_count() > 0

@@ -2,9 +2,9 @@
 // experiment, raw.csv (one row per run), summary.csv and summary.json (mean and standard
 // deviation over seeds), plots (SVG and PNG) for sweeps, and a results page over every
 // experiment in the output directory.
-#include <filesystem>
-
 #include <fmt/format.h>
+
+#include <filesystem>
 
 #include "cli/common.hpp"
 #include "unmix/core/atomic_file.hpp"
@@ -20,8 +20,8 @@ struct ExperimentArgs {
   CommonArgs common;
   std::vector<std::string> names;
   bool quick = false;
-  int seeds = 0;           // 0: 5 (1 with --quick)
-  std::string data_dir;    // default: $UNMIX_SHARED_DATA or ../shared/data
+  int seeds = 0;         // 0: 5 (1 with --quick)
+  std::string data_dir;  // default: $UNMIX_SHARED_DATA or ../shared/data
   std::string library;
   bool list = false;
   bool page_only = false;  // rebuild OUT/README.md from the summaries there, run nothing
@@ -53,7 +53,8 @@ void RunExperiments(ExperimentArgs& a) {
   if (a.names.empty()) throw OptionError("name the experiments to run (or 'all'); --list shows them");
   std::vector<const Experiment*> chosen;
   for (const auto& n : a.names) {
-    if (n != "all") chosen.push_back(&FindExperiment(all, n));
+    if (n != "all")
+      chosen.push_back(&FindExperiment(all, n));
     else
       for (const auto& e : all) chosen.push_back(&e);
   }
@@ -74,10 +75,12 @@ void RunExperiments(ExperimentArgs& a) {
     }
     Say(a.common, fmt::format("experiment {}: {} ({})", e->name, e->title, e->reproduces));
     options.on_run = [&](const ExperimentRunReport& r) {
-      const auto get = [&](const char* k) { return r.metrics->count(k) ? FormatMetric(r.metrics->at(k)) : std::string("-"); };
-      Say(a.common, fmt::format("  [{}/{}] {} | {} | {} | seed {}: RMSE {} SAD {} ({:.2f} s)", r.done, r.total, e->name,
-                                r.condition->label, r.variant->label, r.seed, get("rmse"), get("sad_deg_mean"),
-                                r.seconds));
+      const auto get = [&](const char* k) {
+        return r.metrics->count(k) ? FormatMetric(r.metrics->at(k)) : std::string("-");
+      };
+      Say(a.common,
+          fmt::format("  [{}/{}] {} | {} | {} | seed {}: RMSE {} SAD {} ({:.2f} s)", r.done, r.total, e->name,
+                      r.condition->label, r.variant->label, r.seed, get("rmse"), get("sad_deg_mean"), r.seconds));
     };
     const Stopwatch t;
     RunExperiment(*e, options, out / e->name);

@@ -1,8 +1,8 @@
 // unmix: command-line entry point. Each subcommand lives in its own file and registers itself
 // with CLI11; failures print one line naming what went wrong and exit non-zero.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
 
@@ -41,8 +41,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const unmix::Cancelled& e) {
     // The temporaries are gone (their owners unwound); what was final before is untouched.
-    fmt::print(stderr, "unmix: {}: stopped before the results were complete; nothing partial was written\n",
-               e.what());
+    fmt::print(stderr, "unmix: {}: stopped before the results were complete; nothing partial was written\n", e.what());
     return 128 + (e.signal() > 0 ? e.signal() : 2);
   } catch (const unmix::OptionError& e) {
     fmt::print(stderr, "unmix: invalid option: {}\n", e.what());
@@ -55,7 +54,8 @@ int main(int argc, char** argv) {
     return 3;
   }
   if (unmix::CancelRequested())
-    fmt::print(stderr, "unmix: the interrupt came after the last safe point; the command finished and its "
-                       "results are complete\n");
+    fmt::print(stderr,
+               "unmix: the interrupt came after the last safe point; the command finished and its "
+               "results are complete\n");
   return unmix::cli::CommandExitCode();
 }

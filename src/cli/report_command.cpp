@@ -1,15 +1,14 @@
 // unmix report: rebuild a run folder's report.html from its files, or compare several runs.
-#include <CLI/CLI.hpp>
-
-#include <algorithm>
-
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
+
 #include "cli/common.hpp"
-#include "unmix/run/run_folder.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/report/html_report.hpp"
+#include "unmix/run/run_folder.hpp"
 
 namespace unmix::cli {
 namespace {
@@ -61,9 +60,12 @@ void RunReport(const ReportArgs& a) {
     html = report::RenderRunReport(c);
     out_dir = a.out.empty() ? runs.front() : fs::path(a.out);
   } else {
-    if (!a.out.empty()) out_dir = a.out;
-    else if (!container.empty()) out_dir = container;
-    else throw OptionError("--out is required to compare several run folders: the directory for the comparison report");
+    if (!a.out.empty())
+      out_dir = a.out;
+    else if (!container.empty())
+      out_dir = container;
+    else
+      throw OptionError("--out is required to compare several run folders: the directory for the comparison report");
     EnsureWritableDirectory(out_dir);
     std::vector<report::RunContents> contents;
     std::vector<std::string> links;
@@ -87,8 +89,8 @@ void RunReport(const ReportArgs& a) {
 
 void RegisterReport(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
-  auto* cmd = app.add_subcommand(
-      "report", "Rebuild a run folder's report.html, or compare several run folders side by side");
+  auto* cmd =
+      app.add_subcommand("report", "Rebuild a run folder's report.html, or compare several run folders side by side");
   cmd->add_option("dirs", a->dirs,
                   "Run folders written by unmix run (a folder holding run folders, such as the demo's, stands for all "
                   "of them)")

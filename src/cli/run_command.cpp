@@ -1,4 +1,6 @@
 // unmix run: unmix one scene with one method and write a run folder.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -6,16 +8,13 @@
 #include <cmath>
 #include <functional>
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include "cli/common.hpp"
-#include "unmix/run/job.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/endmember/endmember_count.hpp"
 #include "unmix/endmember/hysime.hpp"
 #include "unmix/report/metrics_json.hpp"
+#include "unmix/run/job.hpp"
 #include "unmix/version.hpp"
 
 namespace unmix::cli {
@@ -30,12 +29,12 @@ struct RunArgs {
   std::optional<int> iterations;
   std::string match = "hungarian-sad";
   std::string format = "gtiff";
-  RunOptions net;                       // network options (layers, epochs, ...)
-  std::vector<double> loss_weights;     // alpha_1..3
-  std::string mu;                       // --mu: a number (data units) or "auto"
-  std::string keep_better;              // --keep-better: on, off, or empty (the preset's)
-  bool train_only = false;              // `unmix train`: a network method is required
-  bool wait = false;                    // --wait: queue behind another process writing --out
+  RunOptions net;                    // network options (layers, epochs, ...)
+  std::vector<double> loss_weights;  // alpha_1..3
+  std::string mu;                    // --mu: a number (data units) or "auto"
+  std::string keep_better;           // --keep-better: on, off, or empty (the preset's)
+  bool train_only = false;           // `unmix train`: a network method is required
+  bool wait = false;                 // --wait: queue behind another process writing --out
   std::vector<std::string> argv;
 };
 
@@ -44,8 +43,13 @@ std::function<void(const train::EpochReport&)> ProgressPrinter(const CommonArgs&
   if (c.quiet) return {};
   if (c.json)
     return [](const train::EpochReport& e) {
-      fmt::print(stderr, "{}\n", nlohmann::json{{"epoch", e.epoch}, {"epochs", e.epochs}, {"loss", e.loss},
-                                                {"best_loss", e.best_loss}, {"elapsed", e.seconds}}.dump());
+      fmt::print(stderr, "{}\n",
+                 nlohmann::json{{"epoch", e.epoch},
+                                {"epochs", e.epochs},
+                                {"loss", e.loss},
+                                {"best_loss", e.best_loss},
+                                {"elapsed", e.seconds}}
+                     .dump());
     };
   if (!::isatty(STDERR_FILENO)) return {};
   return [](const train::EpochReport& e) {
@@ -59,9 +63,12 @@ std::function<void(const train::EpochReport&)> ProgressPrinter(const CommonArgs&
 void RunRun(RunArgs& a) {
   RunRequest q;
   q.match = ParseMatchRule(a.match);
-  if (a.format == "gtiff") q.format = io::RasterFormat::kGTiff;
-  else if (a.format == "envi") q.format = io::RasterFormat::kEnvi;
-  else throw OptionError(fmt::format("--format: expected gtiff or envi, got '{}'", a.format));
+  if (a.format == "gtiff")
+    q.format = io::RasterFormat::kGTiff;
+  else if (a.format == "envi")
+    q.format = io::RasterFormat::kEnvi;
+  else
+    throw OptionError(fmt::format("--format: expected gtiff or envi, got '{}'", a.format));
   q.input = a.scene.input;
   q.ground_truth = a.scene.gt;
   q.read = ReadOptionsOf(a.scene);
@@ -72,8 +79,10 @@ void RunRun(RunArgs& a) {
     if (a.loss_weights.size() != 3) throw OptionError("--loss-weights takes three numbers: MSE,AAD,AID");
     o.loss = {a.loss_weights[0], a.loss_weights[1], a.loss_weights[2]};
   }
-  if (a.keep_better == "on") o.keep_better = true;
-  else if (a.keep_better == "off") o.keep_better = false;
+  if (a.keep_better == "on")
+    o.keep_better = true;
+  else if (a.keep_better == "off")
+    o.keep_better = false;
   else if (!a.keep_better.empty())
     throw OptionError(fmt::format("--keep-better: expected on or off, got '{}'", a.keep_better));
   if (a.mu == "auto") {
@@ -146,7 +155,8 @@ void RunRun(RunArgs& a) {
 
 void AddRunOptions(CLI::App* cmd, RunArgs& a) {
   cmd->add_option("-r,--endmembers", a.endmembers,
-                  "Number of endmembers (default: the ground truth's, else the estimate of unmix estimate-r, refused above min(20, bands/10))")
+                  "Number of endmembers (default: the ground truth's, else the estimate of unmix estimate-r, refused "
+                  "above min(20, bands/10))")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             long long v = 0;
@@ -168,11 +178,13 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
                 "When another unmix process is writing --out, wait for it instead of failing at once");
   auto* g = "Networks";
   cmd->add_option("--layers", a.net.layers, "Unrolled layers K")->capture_default_str()->group(g);
-  cmd->add_option("--epochs", a.net.epochs, "Training epochs; default " + DefaultsHelp(&MethodDefaults::epochs))->group(g);
+  cmd->add_option("--epochs", a.net.epochs, "Training epochs; default " + DefaultsHelp(&MethodDefaults::epochs))
+      ->group(g);
   cmd->add_option("--batch", a.net.batch, "Minibatch size (0 = full batch; nmf-sae always full batch)")
       ->capture_default_str()
       ->group(g);
-  cmd->add_option("--lr", a.net.learning_rate, "Adam learning rate; default " + DefaultsHelp(&MethodDefaults::learning_rate))
+  cmd->add_option("--lr", a.net.learning_rate,
+                  "Adam learning rate; default " + DefaultsHelp(&MethodDefaults::learning_rate))
       ->group(g);
   cmd->add_option("--decoder-lr", a.net.decoder_learning_rate,
                   "Decoder learning rate; default --lr, else " + DefaultsHelp(&MethodDefaults::decoder_learning_rate))
@@ -197,7 +209,8 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
                   "spatial-purity (method or --init): exponent q of the purity weights x^q")
       ->capture_default_str()
       ->group(g);
-  cmd->add_option("--loss-weights", a.loss_weights, fmt::format("Supervised loss weights MSE,AAD,AID (default {:g},{:g},{:g})", a.net.loss.mse,
+  cmd->add_option("--loss-weights", a.loss_weights,
+                  fmt::format("Supervised loss weights MSE,AAD,AID (default {:g},{:g},{:g})", a.net.loss.mse,
                               a.net.loss.aad, a.net.loss.aid))
       ->delimiter(',')
       ->group(g);
@@ -208,8 +221,8 @@ void AddRunOptions(CLI::App* cmd, RunArgs& a) {
             "Blind ADMM/MNN networks: mse (the papers') or angle (mean spectral angle, blind to brightness)")
       ->group(g);
   AddChoice(*cmd, "--mixing", a.net.mixing,
-                  "Blind ADMM/MNN networks' decoder: linear (the papers') or scaled (a least-squares scale per pixel); "
-                  "default: scaled with --preset unmix, else linear")
+            "Blind ADMM/MNN networks' decoder: linear (the papers') or scaled (a least-squares scale per pixel); "
+            "default: scaled with --preset unmix, else linear")
       ->group(g);
   cmd->add_option("--anchor", a.net.anchor,
                   fmt::format("Blind networks: weight of the stay-near-start penalty mean((A - A0)^2), 0 = off; "
@@ -260,7 +273,8 @@ void RegisterRun(CLI::App& app, int argc, char** argv) {
   std::vector<std::string> networks;
   for (const MethodInfo& m : Methods())
     if (m.network()) networks.push_back(m.name);
-  tc->add_option("-m,--method", t->method, fmt::format("Network: {}", fmt::join(networks, ", ")))->capture_default_str();
+  tc->add_option("-m,--method", t->method, fmt::format("Network: {}", fmt::join(networks, ", ")))
+      ->capture_default_str();
   tc->footer(MethodsHelp(/*networks_only=*/true));
   AddRunOptions(tc, *t);
   tc->callback([t] { RunRun(*t); });
@@ -274,23 +288,21 @@ void RegisterEstimateR(CLI::App& app) {
     rcount::Options options;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "estimate-r",
-      "Estimate the number of endmembers: HySime, HySime with guard bands, HFC, NWHFC, the "
-      "reconstruction elbow, and their default (median of hysime-guard, nwhfc, reconstruction)");
+  auto* cmd =
+      app.add_subcommand("estimate-r",
+                         "Estimate the number of endmembers: HySime, HySime with guard bands, HFC, NWHFC, the "
+                         "reconstruction elbow, and their default (median of hysime-guard, nwhfc, reconstruction)");
   AddSceneOptions(*cmd, a->scene);
   AddCommonOptions(*cmd, a->common, /*with_out=*/false);
   cmd->add_option("--estimator", a->estimator,
                   "Which estimate -q prints and the endmembers field holds: default, hysime, "
                   "hysime-guard, hfc, nwhfc, reconstruction")
       ->capture_default_str();
-  cmd->add_option("--false-alarm", a->options.false_alarm, "HFC/NWHFC false-alarm rate P_F")
-      ->capture_default_str();
+  cmd->add_option("--false-alarm", a->options.false_alarm, "HFC/NWHFC false-alarm rate P_F")->capture_default_str();
   cmd->add_option("--guard-bands", a->options.guard_bands,
                   "Neighbours each side left out of the hysime-guard noise regression")
       ->capture_default_str();
-  cmd->add_option("--max-r", a->options.max_count, "Largest r of the reconstruction sweep")
-      ->capture_default_str();
+  cmd->add_option("--max-r", a->options.max_count, "Largest r of the reconstruction sweep")->capture_default_str();
   cmd->add_option("--min-gain", a->options.min_relative_gain,
                   "Reconstruction elbow: the smallest r from which the rest of the sweep gains less than this fraction")
       ->capture_default_str();
@@ -328,8 +340,8 @@ void RegisterEstimateR(CLI::App& app) {
       return;
     }
     fmt::print("hysime          {:>4}  HySime, noise by regression on all other bands\n", e.hysime);
-    fmt::print("hysime-guard    {:>4}  HySime, noise regression without the {} neighbours each side\n",
-               e.hysime_guard, o.guard_bands);
+    fmt::print("hysime-guard    {:>4}  HySime, noise regression without the {} neighbours each side\n", e.hysime_guard,
+               o.guard_bands);
     fmt::print("hfc             {:>4}  Harsanyi-Farrand-Chang VD, P_F = {:g}\n", e.hfc, o.false_alarm);
     fmt::print("nwhfc           {:>4}  noise-whitened HFC, P_F = {:g}\n", e.nwhfc, o.false_alarm);
     fmt::print("reconstruction  {:>4}  VCA+NNLS RMSE elbow: the rest of the sweep gains < {:g}\n", e.reconstruction,

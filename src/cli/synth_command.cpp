@@ -1,16 +1,16 @@
 // unmix synth: write a synthetic scene (both papers' procedure) and its ground truth.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "cli/common.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/io/csv.hpp"
-#include "unmix/io/mat.hpp"
 #include "unmix/io/library.hpp"
+#include "unmix/io/mat.hpp"
 #include "unmix/io/raster.hpp"
 #include "unmix/synth/synthetic.hpp"
 
@@ -53,9 +53,12 @@ double ParseSnr(const std::string& s) {
 
 void RunSynth(const SynthArgs& a) {
   SyntheticOptions o;
-  if (a.preset == "uadmm") o = SyntheticOptions::UAdmmNets();
-  else if (a.preset == "nmfsae") o = SyntheticOptions::NmfSae();
-  else throw OptionError(fmt::format("--preset: expected uadmm or nmfsae, got '{}'", a.preset));
+  if (a.preset == "uadmm")
+    o = SyntheticOptions::UAdmmNets();
+  else if (a.preset == "nmfsae")
+    o = SyntheticOptions::NmfSae();
+  else
+    throw OptionError(fmt::format("--preset: expected uadmm or nmfsae, got '{}'", a.preset));
   if (a.patch) o.patch = *a.patch;
   if (a.gamma) o.gamma = *a.gamma;
   if (a.endmembers) {
@@ -70,7 +73,8 @@ void RunSynth(const SynthArgs& a) {
     o.kernel_size = *a.kernel;
   }
   if (a.bands) o.spectra.bands = *a.bands;
-  if (a.layout == "regions") o.layout = SyntheticOptions::Layout::kRegions;
+  if (a.layout == "regions")
+    o.layout = SyntheticOptions::Layout::kRegions;
   else if (a.layout != "patches")
     throw OptionError(fmt::format("--layout: expected patches or regions, got '{}'", a.layout));
   if (a.regions) {
@@ -132,8 +136,7 @@ void RunSynth(const SynthArgs& a) {
       {"blur_variance", o.blur_variance},
       {"kernel", o.kernel()},
       {"snr_db", std::isfinite(o.snr_db) ? nlohmann::json(o.snr_db) : nlohmann::json("inf")},
-      {"realized_snr_db",
-       std::isfinite(s.realized_snr_db) ? nlohmann::json(s.realized_snr_db) : nlohmann::json("inf")},
+      {"realized_snr_db", std::isfinite(s.realized_snr_db) ? nlohmann::json(s.realized_snr_db) : nlohmann::json("inf")},
       {"noise_sigma", s.noise_sigma},
       {"seed", o.seed},
       {"library", a.library},
@@ -143,8 +146,8 @@ void RunSynth(const SynthArgs& a) {
     fmt::print("{}\n", info.dump(2));
     return;
   }
-  Say(a.common, fmt::format("synthetic scene: {} x {} pixels, {} bands, {} endmembers, SNR {} dB",
-                            s.scene.rows, s.scene.cols, s.scene.bands(), s.endmembers.count(),
+  Say(a.common, fmt::format("synthetic scene: {} x {} pixels, {} bands, {} endmembers, SNR {} dB", s.scene.rows,
+                            s.scene.cols, s.scene.bands(), s.endmembers.count(),
                             std::isfinite(o.snr_db) ? fmt::format("{:g}", o.snr_db) : "inf"));
   Say(a.common, fmt::format("  scene        {}", scene_path.string()));
   Say(a.common, fmt::format("  ground truth {}", (out / "gt.mat").string()));
@@ -171,9 +174,10 @@ void RegisterSynth(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--dark", a->dark, "Scale the last endmember to this mean reflectance, a dark material (0 = off)")
       ->capture_default_str();
-  cmd->add_option("--variability", a->variability,
-                  "Endmember variability v: each pixel's copy of each spectrum times 1 + v (a + b t), a, b in U[-1, 1], "
-                  "t across the bands (0)")
+  cmd->add_option(
+         "--variability", a->variability,
+         "Endmember variability v: each pixel's copy of each spectrum times 1 + v (a + b t), a, b in U[-1, 1], "
+         "t across the bands (0)")
       ->capture_default_str();
   cmd->add_option("--noise-correlation", a->noise_correlation,
                   "Noise correlated between neighbouring bands: AR(1) coefficient rho in [0, 1), same SNR (0)")

@@ -1,6 +1,7 @@
 #include "unmix/core/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,8 +9,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "unmix/core/cancel.hpp"
 #include "unmix/core/error.hpp"
@@ -22,9 +21,8 @@ namespace unmix {
 fs::path TemporarySibling(const fs::path& final_path) {
   static std::atomic<unsigned> counter{0};
   const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  const std::string name = fmt::format(".{}.tmp-{}-{}{}", final_path.stem().string(),
-                                       static_cast<long>(::getpid()), counter++,
-                                       final_path.extension().string());
+  const std::string name = fmt::format(".{}.tmp-{}-{}{}", final_path.stem().string(), static_cast<long>(::getpid()),
+                                       counter++, final_path.extension().string());
   return dir / name;
 }
 
@@ -57,8 +55,7 @@ void AtomicOutput::Commit() {
     std::error_code ec;
     fs::rename(e.temp, e.final_path, ec);
     if (ec)
-      throw Error(fmt::format("{}: cannot move the finished file into place: {}",
-                              e.final_path.string(), ec.message()));
+      throw Error(fmt::format("{}: cannot move the finished file into place: {}", e.final_path.string(), ec.message()));
   }
   committed_ = true;
 }
@@ -67,15 +64,14 @@ void WriteFileAtomic(const fs::path& path, std::string_view content) {
   AtomicOutput out(path);
   {
     std::FILE* f = std::fopen(out.temp().c_str(), "wb");
-    if (!f)
-      throw Error(fmt::format("{}: cannot create file: {}", path.string(), std::strerror(errno)));
+    if (!f) throw Error(fmt::format("{}: cannot create file: {}", path.string(), std::strerror(errno)));
     const size_t written = std::fwrite(content.data(), 1, content.size(), f);
     const bool flushed = std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
     const int err = errno;
     const bool closed = std::fclose(f) == 0;
     if (written != content.size() || !flushed || !closed)
-      throw Error(fmt::format("{}: write failed after {} of {} bytes: {}", path.string(), written,
-                              content.size(), std::strerror(err ? err : EIO)));
+      throw Error(fmt::format("{}: write failed after {} of {} bytes: {}", path.string(), written, content.size(),
+                              std::strerror(err ? err : EIO)));
   }
   out.Commit();
 }
@@ -89,12 +85,10 @@ void EnsureWritableDirectory(const fs::path& dir) {
       throw Error(fmt::format("{}: output path exists and is not a directory", dir.string()));
   } else {
     fs::create_directories(dir, ec);
-    if (ec)
-      throw Error(fmt::format("{}: cannot create output directory: {}", dir.string(), ec.message()));
+    if (ec) throw Error(fmt::format("{}: cannot create output directory: {}", dir.string(), ec.message()));
   }
   if (::access(dir.c_str(), W_OK | X_OK) != 0)
-    throw Error(fmt::format("{}: output directory is not writable: {}", dir.string(),
-                            std::strerror(errno)));
+    throw Error(fmt::format("{}: output directory is not writable: {}", dir.string(), std::strerror(errno)));
 }
 
 }  // namespace unmix

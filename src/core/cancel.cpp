@@ -38,9 +38,12 @@ extern "C" void OnCancelSignal(int sig) {
 
 const char* Cancelled::what() const noexcept {
   switch (signal_) {
-    case SIGINT: return "interrupted by SIGINT";
-    case SIGTERM: return "interrupted by SIGTERM";
-    default: return "cancelled";
+    case SIGINT:
+      return "interrupted by SIGINT";
+    case SIGTERM:
+      return "interrupted by SIGTERM";
+    default:
+      return "cancelled";
   }
 }
 

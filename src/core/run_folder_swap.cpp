@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,8 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "unmix/core/cancel.hpp"
 #include "unmix/core/error.hpp"
@@ -63,7 +62,8 @@ std::string HolderPid(const fs::path& lock_path) {
 }
 
 bool SameFile(int fd, const fs::path& p) {
-  struct stat a {}, b {};
+  struct stat a {
+  }, b{};
   if (::fstat(fd, &a) != 0 || ::stat(p.c_str(), &b) != 0) return false;
   return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
@@ -102,7 +102,8 @@ FolderLock::FolderLock(const fs::path& target, bool wait) : shown_(target.string
   while (!p.has_filename() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();
   if (p == p.root_path()) throw Error(fmt::format("{}: the root folder cannot be a run folder", shown_));
   if (fs::exists(p, ec) && fs::equivalent(p, fs::current_path(), ec))
-    throw Error(fmt::format("{}: is the current directory, which a run replaces whole; give a folder inside it", shown_));
+    throw Error(
+        fmt::format("{}: is the current directory, which a run replaces whole; give a folder inside it", shown_));
   target_ = p;
   if (fs::exists(target_, ec)) {
     if (!fs::is_directory(target_, ec))
@@ -123,14 +124,16 @@ FolderLock::FolderLock(const fs::path& target, bool wait) : shown_(target.string
     throw Error(fmt::format("{}: cannot create output directory: {} is not a directory", shown_, parent.string()));
   }
   if (::access(parent.c_str(), W_OK | X_OK) != 0)
-    throw Error(fmt::format("{}: output directory is not writable: the folder that holds it, {}, is not ({}); a run "
-                            "folder is written beside its target and swapped in",
-                            shown_, parent.string(), Errno(errno)));
+    throw Error(
+        fmt::format("{}: output directory is not writable: the folder that holds it, {}, is not ({}); a run "
+                    "folder is written beside its target and swapped in",
+                    shown_, parent.string(), Errno(errno)));
   lock_path_ = parent / fmt::format(".{}.lock", target_.filename().string());
   bool said = false;
   for (;;) {
     const int fd = ::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw Error(fmt::format("{}: cannot create the lock file {}: {}", shown_, lock_path_.string(), Errno(errno)));
+    if (fd < 0)
+      throw Error(fmt::format("{}: cannot create the lock file {}: {}", shown_, lock_path_.string(), Errno(errno)));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int err = errno;
       ::close(fd);
@@ -138,9 +141,10 @@ FolderLock::FolderLock(const fs::path& target, bool wait) : shown_(target.string
         throw Error(fmt::format("{}: cannot lock {}: {}", shown_, lock_path_.string(), Errno(err)));
       const std::string pid = HolderPid(lock_path_);
       if (!wait)
-        throw Error(fmt::format("{}: another unmix process (pid {}) is writing this run folder (lock {}); wait for it "
-                                "to finish, or pass --wait to queue behind it",
-                                shown_, pid, lock_path_.string()));
+        throw Error(
+            fmt::format("{}: another unmix process (pid {}) is writing this run folder (lock {}); wait for it "
+                        "to finish, or pass --wait to queue behind it",
+                        shown_, pid, lock_path_.string()));
       if (!said) {
         std::fprintf(stderr, "unmix: %s: waiting for unmix process %s, which is writing this run folder\n",
                      shown_.c_str(), pid.c_str());
@@ -190,9 +194,10 @@ FolderSwap::FolderSwap(FolderLock& lock, const std::set<std::string>& replaceabl
       const std::string entry = e.path().filename().string();
       const bool ours_tmp = entry.starts_with(".") && entry.find(".tmp-") != std::string::npos;
       if ((e.is_regular_file() || e.is_symlink()) && (replaceable.count(entry) || ours_tmp)) continue;
-      throw Error(fmt::format("{}: holds '{}', which is not a file of a run folder; a run replaces its folder whole, "
-                              "so give a new or empty folder, or one written by unmix",
-                              lock.shown_, entry));
+      throw Error(
+          fmt::format("{}: holds '{}', which is not a file of a run folder; a run replaces its folder whole, "
+                      "so give a new or empty folder, or one written by unmix",
+                      lock.shown_, entry));
     }
     if (ec) throw Error(fmt::format("{}: cannot list the folder: {}", lock.shown_, ec.message()));
   }
@@ -203,7 +208,9 @@ FolderSwap::FolderSwap(FolderLock& lock, const std::set<std::string>& replaceabl
     if (e.path().filename().string().starts_with(prefix)) RemoveFolder(e.path(), false);
   temp_ = parent / fmt::format("{}{}-run", prefix, static_cast<long>(::getpid()));
   fs::create_directory(temp_, ec);
-  if (ec) throw Error(fmt::format("{}: cannot create the temporary folder {}: {}", lock.shown_, temp_.string(), ec.message()));
+  if (ec)
+    throw Error(
+        fmt::format("{}: cannot create the temporary folder {}: {}", lock.shown_, temp_.string(), ec.message()));
 }
 
 FolderSwap::~FolderSwap() {

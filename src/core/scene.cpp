@@ -39,8 +39,7 @@ void Scene::Validate() const {
   const Index p = bands(), n = pixels();
   if (rows * cols != n)
     throw InputError(source, "shape",
-                     fmt::format("{} x {} pixels expected {} columns, found {}", rows, cols,
-                                 rows * cols, n));
+                     fmt::format("{} x {} pixels expected {} columns, found {}", rows, cols, rows * cols, n));
   if (!wavelengths.empty() && static_cast<Index>(wavelengths.size()) != p)
     throw InputError(source, "wavelengths",
                      fmt::format("expected {} values (one per band), found {}", p, wavelengths.size()));
@@ -60,8 +59,7 @@ std::string Endmembers::name(Index j) const {
 
 void Endmembers::Validate() const {
   if (!names.empty() && static_cast<Index>(names.size()) != count())
-    throw InputError("", "endmember names",
-                     fmt::format("expected {} names, found {}", count(), names.size()));
+    throw InputError("", "endmember names", fmt::format("expected {} names, found {}", count(), names.size()));
   if (!wavelengths.empty() && static_cast<Index>(wavelengths.size()) != bands())
     throw InputError("", "endmember wavelengths",
                      fmt::format("expected {} values, found {}", bands(), wavelengths.size()));
@@ -70,11 +68,9 @@ void Endmembers::Validate() const {
 void Abundances::Validate() const {
   if (rows * cols != pixels())
     throw InputError("", "abundance shape",
-                     fmt::format("{} x {} pixels expected {} columns, found {}", rows, cols,
-                                 rows * cols, pixels()));
+                     fmt::format("{} x {} pixels expected {} columns, found {}", rows, cols, rows * cols, pixels()));
   if (!names.empty() && static_cast<Index>(names.size()) != count())
-    throw InputError("", "abundance names",
-                     fmt::format("expected {} names, found {}", count(), names.size()));
+    throw InputError("", "abundance names", fmt::format("expected {} names, found {}", count(), names.size()));
 }
 
 }  // namespace unmix

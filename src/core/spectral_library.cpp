@@ -10,8 +10,7 @@ Index SpectralLibrary::Find(const std::string& prefix) const {
   for (size_t i = 0; i < names.size(); ++i) {
     const auto& n = names[i];
     if (n.size() < prefix.size()) continue;
-    if (std::equal(prefix.begin(), prefix.end(), n.begin(),
-                   [&](char a, char b) { return lower(a) == lower(b); }))
+    if (std::equal(prefix.begin(), prefix.end(), n.begin(), [&](char a, char b) { return lower(a) == lower(b); }))
       return static_cast<Index>(i);
   }
   return -1;

@@ -25,8 +25,7 @@ bool rcount::Options::IsValid(std::string* why) const {
   if (!(false_alarm > 0.0 && false_alarm < 0.5)) return fail("false_alarm must be in (0, 0.5)");
   if (guard_bands < 0) return fail("guard_bands must be >= 0");
   if (max_count < 2) return fail("max_count must be >= 2");
-  if (!(min_relative_gain > 0.0 && min_relative_gain < 1.0))
-    return fail("min_relative_gain must be in (0, 1)");
+  if (!(min_relative_gain > 0.0 && min_relative_gain < 1.0)) return fail("min_relative_gain must be in (0, 1)");
   if (max_pixels < 1) return fail("max_pixels must be >= 1");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 = automatic)");
   return true;
@@ -37,13 +36,11 @@ std::string rcount::Result::BriefReport() const {
   return fmt::format(
       "r estimates ({} pixels, p={}): hysime {}, hysime-guard {}, hfc {}, nwhfc {}, "
       "reconstruction {}; default (median of hysime-guard, nwhfc, reconstruction) {}; {:.3f} s",
-      pixels, bands, e.hysime, e.hysime_guard, e.hfc, e.nwhfc, e.reconstruction, e.combined,
-      seconds);
+      pixels, bands, e.hysime, e.hysime_guard, e.hfc, e.nwhfc, e.reconstruction, e.combined, seconds);
 }
 
 const std::vector<std::string>& rcount::EstimatorNames() {
-  static const std::vector<std::string> names = {"default", "hysime",  "hysime-guard",
-                                                  "hfc",     "nwhfc",   "reconstruction"};
+  static const std::vector<std::string> names = {"default", "hysime", "hysime-guard", "hfc", "nwhfc", "reconstruction"};
   return names;
 }
 
@@ -54,10 +51,10 @@ Index rcount::Pick(const Estimates& e, const std::string& name) {
   if (name == "hfc") return e.hfc;
   if (name == "nwhfc") return e.nwhfc;
   if (name == "reconstruction") return e.reconstruction;
-  throw OptionError(fmt::format(
-      "unknown r estimator '{}': expected default, hysime, hysime-guard, hfc, nwhfc or "
-      "reconstruction",
-      name));
+  throw OptionError(
+      fmt::format("unknown r estimator '{}': expected default, hysime, hysime-guard, hfc, nwhfc or "
+                  "reconstruction",
+                  name));
 }
 
 double rcount::NormalUpperQuantile(double tail) {
@@ -66,14 +63,15 @@ double rcount::NormalUpperQuantile(double tail) {
   double lo = -40.0, hi = 40.0;
   for (int it = 0; it < 200; ++it) {
     const double mid = 0.5 * (lo + hi);
-    if (0.5 * std::erfc(mid / std::sqrt(2.0)) > tail) lo = mid;
-    else hi = mid;
+    if (0.5 * std::erfc(mid / std::sqrt(2.0)) > tail)
+      lo = mid;
+    else
+      hi = mid;
   }
   return 0.5 * (lo + hi);
 }
 
-Index rcount::HfcCountFromEigenvalues(const VectorD& corr, const VectorD& cov, Index pixels,
-                                      double false_alarm) {
+Index rcount::HfcCountFromEigenvalues(const VectorD& corr, const VectorD& cov, Index pixels, double false_alarm) {
   if (corr.size() != cov.size()) throw InputError("HFC: eigenvalue vectors differ in length");
   const double z = NormalUpperQuantile(false_alarm);
   const double n = static_cast<double>(pixels);
@@ -122,8 +120,7 @@ Index HfcFromGram(const MatrixD& gram, const VectorD& mean, Index n, double fals
 }  // namespace
 
 template <typename Scalar>
-Index HfcCount(const Matrix<Scalar>& y, double false_alarm, const VectorD* noise_variance,
-               int num_threads) {
+Index HfcCount(const Matrix<Scalar>& y, double false_alarm, const VectorD* noise_variance, int num_threads) {
   if (!(false_alarm > 0.0 && false_alarm < 0.5)) throw OptionError("HFC: false_alarm must be in (0, 0.5)");
   if (noise_variance && noise_variance->size() != y.rows())
     throw InputError("NWHFC: noise variance length differs from the band count");
@@ -181,10 +178,9 @@ rcount::Result EstimateCount(const Matrix<Scalar>& y, const rcount::Options& opt
   for (Index r = 1; r <= rmax; ++r) {
     const auto v = Vca<Scalar>(y, r, vo);
     const auto a = Nnls<Scalar>(v.endmembers, sample, no);
-    const MatrixD resid = sample.template cast<double>() -
-                          v.endmembers.template cast<double>() * a.abundances.template cast<double>();
-    result.reconstruction_rmse.push_back(
-        std::sqrt(resid.squaredNorm() / static_cast<double>(resid.size())));
+    const MatrixD resid =
+        sample.template cast<double>() - v.endmembers.template cast<double>() * a.abundances.template cast<double>();
+    result.reconstruction_rmse.push_back(std::sqrt(resid.squaredNorm() / static_cast<double>(resid.size())));
   }
   e.reconstruction = rcount::ElbowCount(result.reconstruction_rmse, options.min_relative_gain);
 

@@ -21,8 +21,7 @@ bool hysime::Options::IsValid(std::string* why) const {
   };
   if (!(regression_ridge >= 0.0) || !std::isfinite(regression_ridge))
     return fail("regression_ridge must be finite and >= 0");
-  if (!(noise_floor >= 0.0) || !std::isfinite(noise_floor))
-    return fail("noise_floor must be finite and >= 0");
+  if (!(noise_floor >= 0.0) || !std::isfinite(noise_floor)) return fail("noise_floor must be finite and >= 0");
   if (guard_bands < 0) return fail("guard_bands must be >= 0");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 = automatic)");
   return true;
@@ -36,8 +35,7 @@ std::string hysime::Summary::BriefReport() const {
 }
 
 template <typename Scalar>
-hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
-                                              const hysime::Options& options) {
+hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y, const hysime::Options& options) {
   {
     std::string why;
     if (!options.IsValid(&why)) throw OptionError("HySime: " + why);
@@ -45,12 +43,11 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
   const Index p = y.rows(), n = y.cols();
   if (p < 2) throw InputError(fmt::format("HySime: needs at least 2 bands, got {}", p));
   if (2 * options.guard_bands + 1 >= p)
-    throw OptionError(fmt::format("HySime: guard_bands {} leaves no band to regress on ({} bands)",
-                                  options.guard_bands, p));
+    throw OptionError(
+        fmt::format("HySime: guard_bands {} leaves no band to regress on ({} bands)", options.guard_bands, p));
   if (n <= p)
-    throw InputError(fmt::format(
-        "HySime: needs more pixels than bands for the noise regression (got {} pixels, {} bands)",
-        n, p));
+    throw InputError(
+        fmt::format("HySime: needs more pixels than bands for the noise regression (got {} pixels, {} bands)", n, p));
   detail::CheckFinite(y, "HySime: scene");
   const Stopwatch clock;
   const int threads = detail::ResolveThreads(options.num_threads);
@@ -92,8 +89,7 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
     // Residual variance over the regression's degrees of freedom (p - 1 coefficients fitted):
     // dividing by N instead underestimates the noise by (N - p + 1) / N, which on small scenes
     // (N = 1296, p = 224) made weak noise directions count as signal.
-    const double dof = static_cast<double>(
-        n - std::max<Index>(1, p - (2 * options.guard_bands + 1)));
+    const double dof = static_cast<double>(n - std::max<Index>(1, p - (2 * options.guard_bands + 1)));
     for (Index i = 0; i < p; ++i) {
       const double v = rr(i, i) - 2.0 * beta_rr(i, i) + beta_rr.row(i).dot(beta.row(i));
       noise_var(i) = std::max(v, 0.0) / dof;
@@ -127,8 +123,7 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
   result.cost = cost.template cast<Scalar>();
   result.subspace.resize(p, count);
   for (Index k = 0; k < count; ++k)
-    result.subspace.col(k) =
-        eigenvectors.col(order[static_cast<std::size_t>(k)]).template cast<Scalar>();
+    result.subspace.col(k) = eigenvectors.col(order[static_cast<std::size_t>(k)]).template cast<Scalar>();
   if (options.keep_noise) {
     MatrixD w(p, n);
     detail::ForEachBlock(
@@ -154,9 +149,7 @@ hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& y,
   return result;
 }
 
-template hysime::Result<float> EstimateEndmemberCount<float>(const MatrixF&,
-                                                             const hysime::Options&);
-template hysime::Result<double> EstimateEndmemberCount<double>(const MatrixD&,
-                                                               const hysime::Options&);
+template hysime::Result<float> EstimateEndmemberCount<float>(const MatrixF&, const hysime::Options&);
+template hysime::Result<double> EstimateEndmemberCount<double>(const MatrixD&, const hysime::Options&);
 
 }  // namespace unmix

@@ -17,19 +17,17 @@ bool nfindr::Options::IsValid(std::string* why) const {
     if (why) *why = m;
     return false;
   };
-  if (!(tolerance >= 0.0) || !std::isfinite(tolerance))
-    return fail("tolerance must be finite and >= 0");
+  if (!(tolerance >= 0.0) || !std::isfinite(tolerance)) return fail("tolerance must be finite and >= 0");
   if (max_iterations < 0) return fail("max_iterations must be >= 0");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 = automatic)");
   return true;
 }
 
 std::string nfindr::Summary::BriefReport() const {
-  return fmt::format("N-FINDR: {} pixels, p={}, r={}, {} swaps, {}{}, log-volume {:.4g}, {:.3f} s",
-                     pixels, bands, endmembers, iterations,
-                     converged ? "converged" : "NOT converged (max_iterations)",
-                     rank_deficient ? ", RANK DEFICIENT (data span fewer than r-1 dimensions)" : "",
-                     log_volume, seconds);
+  return fmt::format("N-FINDR: {} pixels, p={}, r={}, {} swaps, {}{}, log-volume {:.4g}, {:.3f} s", pixels, bands,
+                     endmembers, iterations, converged ? "converged" : "NOT converged (max_iterations)",
+                     rank_deficient ? ", RANK DEFICIENT (data span fewer than r-1 dimensions)" : "", log_volume,
+                     seconds);
 }
 
 template <typename Scalar>
@@ -45,8 +43,8 @@ nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& y, Index r, const nfindr::Op
     std::sort(sorted.begin(), sorted.end());
     if (static_cast<Index>(init.size()) != r || sorted.front() < 0 || sorted.back() >= y.cols() ||
         std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-      throw OptionError(fmt::format(
-          "N-FINDR: initial_indices must be {} distinct pixel indices in [0, {})", r, y.cols()));
+      throw OptionError(
+          fmt::format("N-FINDR: initial_indices must be {} distinct pixel indices in [0, {})", r, y.cols()));
   }
   const Stopwatch clock;
   const Index p = y.rows(), n = y.cols();
@@ -106,8 +104,7 @@ nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& y, Index r, const nfindr::Op
             vb = z.middleCols(start, len).colwise() - base;
             auto qv = ws.qv.topLeftCorner(rank, len);
             qv.noalias() = qk.transpose() * vb;
-            for (Index j = 0; j < len; ++j)
-              score(start + j) = vb.col(j).squaredNorm() - qv.col(j).squaredNorm();
+            for (Index j = 0; j < len; ++j) score(start + j) = vb.col(j).squaredNorm() - qv.col(j).squaredNorm();
           });
       pick = detail::ArgMaxPixels(
           n, [&](Index j) { return score(j); }, unused, &best);
@@ -137,11 +134,9 @@ nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& y, Index r, const nfindr::Op
         rank0 = lu.rank();
       });
       if (rank0 == r) {
-        for (Index k = 0; k < r; ++k)
-          chosen[static_cast<std::size_t>(idx[static_cast<std::size_t>(k)])] = 0;
+        for (Index k = 0; k < r; ++k) chosen[static_cast<std::size_t>(idx[static_cast<std::size_t>(k)])] = 0;
         idx = options.initial_indices;
-        for (Index k = 0; k < r; ++k)
-          chosen[static_cast<std::size_t>(idx[static_cast<std::size_t>(k)])] = 1;
+        for (Index k = 0; k < r; ++k) chosen[static_cast<std::size_t>(idx[static_cast<std::size_t>(k)])] = 1;
         sm.rank_deficient = false;
         sm.used_initial_indices = true;
       }
@@ -189,8 +184,7 @@ nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& y, Index r, const nfindr::Op
         m.col(vertex).tail(d) = z.col(pixel);
         ++sm.iterations;
       }
-      detail::SerialEigen(
-          [&] { sm.log_volume = std::log(std::abs(m.partialPivLu().determinant())); });
+      detail::SerialEigen([&] { sm.log_volume = std::log(std::abs(m.partialPivLu().determinant())); });
     } else {
       sm.converged = true;
       sm.log_volume = -std::numeric_limits<double>::infinity();

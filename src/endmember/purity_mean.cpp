@@ -1,9 +1,9 @@
 #include "unmix/endmember/purity_mean.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "unmix/abundance/nnls.hpp"
 #include "unmix/core/error.hpp"

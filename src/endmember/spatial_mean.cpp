@@ -9,7 +9,8 @@ namespace unmix {
 
 MatrixF SpatialMean(const Scene& scene, Index window) {
   if (window < 1 || window % 2 == 0)
-    throw OptionError("spatial mean: the window must be an odd number of pixels >= 1 (got " + std::to_string(window) + ")");
+    throw OptionError("spatial mean: the window must be an odd number of pixels >= 1 (got " + std::to_string(window) +
+                      ")");
   const Index rows = scene.rows, cols = scene.cols, p = scene.bands(), n = scene.pixels();
   if (rows * cols != n) throw OptionError("spatial mean: the scene's rows x cols does not match its pixel count");
   const Index h = window / 2;

@@ -13,8 +13,7 @@ VectorD ColumnMean(const Matrix<Scalar>& y, int num_threads) {
   VectorD sum = VectorD::Zero(p);
   if (n == 0) return sum;
   ReduceBlocks(
-      n, ResolveThreads(num_threads), VectorD(VectorD::Zero(p)),
-      [&] { return MatrixD(p, kPixelBlock); },
+      n, ResolveThreads(num_threads), VectorD(VectorD::Zero(p)), [&] { return MatrixD(p, kPixelBlock); },
       [&](MatrixD& buffer, VectorD& partial, Index start, Index len) {
         partial += DoubleColumns(y, start, len, buffer).rowwise().sum();
       },
@@ -45,8 +44,7 @@ MatrixD CenteredGram(const Matrix<Scalar>& y, const VectorD& center, int num_thr
 }
 
 template <typename Scalar>
-MatrixD ProjectColumns(const Matrix<Scalar>& y, const MatrixD& u, const VectorD& center,
-                       int num_threads) {
+MatrixD ProjectColumns(const Matrix<Scalar>& y, const MatrixD& u, const VectorD& center, int num_threads) {
   const Index p = y.rows(), n = y.cols();
   MatrixD out(u.cols(), n);
   const VectorD shift = u.transpose() * center;
@@ -70,14 +68,11 @@ void SymmetricEigenDescending(const MatrixD& m, VectorD* values, MatrixD* vector
 
 template <typename Scalar>
 void ValidateExtractorInputs(const Matrix<Scalar>& y, Index r, const std::string& method) {
-  if (r < 1)
-    throw OptionError(fmt::format("{}: number of endmembers must be >= 1, got {}", method, r));
+  if (r < 1) throw OptionError(fmt::format("{}: number of endmembers must be >= 1, got {}", method, r));
   if (r > y.rows())
-    throw OptionError(fmt::format("{}: {} endmembers requested but the scene has only {} bands",
-                                  method, r, y.rows()));
+    throw OptionError(fmt::format("{}: {} endmembers requested but the scene has only {} bands", method, r, y.rows()));
   if (r > y.cols())
-    throw OptionError(fmt::format("{}: {} endmembers requested but the scene has only {} pixels",
-                                  method, r, y.cols()));
+    throw OptionError(fmt::format("{}: {} endmembers requested but the scene has only {} pixels", method, r, y.cols()));
   CheckFinite(y, method + ": scene");
 }
 

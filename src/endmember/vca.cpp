@@ -18,8 +18,7 @@ bool vca::Options::IsValid(std::string* why) const {
     if (why) *why = m;
     return false;
   };
-  if (snr_db && std::isnan(*snr_db))
-    return fail("snr_db must not be NaN (leave unset to estimate)");
+  if (snr_db && std::isnan(*snr_db)) return fail("snr_db must not be NaN (leave unset to estimate)");
   if (num_threads < 0) return fail("num_threads must be >= 0 (0 = automatic)");
   return true;
 }
@@ -171,10 +170,7 @@ vca::Result<Scalar> Vca(const Matrix<Scalar>& y, Index r, const vca::Options& op
     auto score = [&](Index j) { return std::abs(f.dot(proj.col(j))); };
     Index pick = detail::ArgMaxPixels(
         n, score,
-        [&](Index j) {
-          return eligible[static_cast<std::size_t>(j)] && !chosen[static_cast<std::size_t>(j)];
-        },
-        &best);
+        [&](Index j) { return eligible[static_cast<std::size_t>(j)] && !chosen[static_cast<std::size_t>(j)]; }, &best);
     if (pick < 0)  // no eligible pixel left: fall back to any unused pixel
       pick = detail::ArgMaxPixels(
           n, score, [&](Index j) { return !chosen[static_cast<std::size_t>(j)]; }, &best);

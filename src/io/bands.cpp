@@ -11,13 +11,10 @@ namespace {
 
 Index ParseBandNumber(const std::string& text, const std::string& item, Index band_count) {
   if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
-    throw OptionError(fmt::format("--bands: '{}' is not a band number or range like 3 or 10-20",
-                                  item));
-  if (text.size() > 12)
-    throw OptionError(fmt::format("--bands: band {} is out of range 1..{}", text, band_count));
+    throw OptionError(fmt::format("--bands: '{}' is not a band number or range like 3 or 10-20", item));
+  if (text.size() > 12) throw OptionError(fmt::format("--bands: band {} is out of range 1..{}", text, band_count));
   const Index v = std::stoll(text);
-  if (v < 1 || v > band_count)
-    throw OptionError(fmt::format("--bands: band {} is out of range 1..{}", v, band_count));
+  if (v < 1 || v > band_count) throw OptionError(fmt::format("--bands: band {} is out of range 1..{}", v, band_count));
   return v;
 }
 
@@ -31,8 +28,7 @@ std::vector<Index> ParseBandSpec(const std::string& spec, Index band_count) {
     size_t comma = spec.find(',', start);
     if (comma == std::string::npos) comma = spec.size();
     const std::string item = detail::Trim(spec.substr(start, comma - start));
-    if (item.empty())
-      throw OptionError(fmt::format("--bands: empty item in '{}' (two commas in a row?)", spec));
+    if (item.empty()) throw OptionError(fmt::format("--bands: empty item in '{}' (two commas in a row?)", spec));
     const size_t dash = item.find('-');
     Index lo, hi;
     if (dash == std::string::npos) {
@@ -40,8 +36,7 @@ std::vector<Index> ParseBandSpec(const std::string& spec, Index band_count) {
     } else {
       lo = ParseBandNumber(detail::Trim(item.substr(0, dash)), item, band_count);
       hi = ParseBandNumber(detail::Trim(item.substr(dash + 1)), item, band_count);
-      if (lo > hi)
-        throw OptionError(fmt::format("--bands: range '{}' runs backwards", item));
+      if (lo > hi) throw OptionError(fmt::format("--bands: range '{}' runs backwards", item));
     }
     for (Index b = lo; b <= hi; ++b) keep[static_cast<size_t>(b - 1)] = 1;
     start = comma + 1;
@@ -53,13 +48,13 @@ std::vector<Index> ParseBandSpec(const std::string& spec, Index band_count) {
 }
 
 void KeepBands(Scene& scene, const std::vector<Index>& indices) {
-  if (indices.empty())
-    throw InputError(scene.source, "bands", "the band selection keeps no band");
+  if (indices.empty()) throw InputError(scene.source, "bands", "the band selection keeps no band");
   for (size_t i = 0; i < indices.size(); ++i)
     if (indices[i] < 0 || indices[i] >= scene.bands() || (i && indices[i] <= indices[i - 1]))
-      throw OptionError(fmt::format("band selection: index {} is out of range 0..{} or not "
-                                    "ascending",
-                                    indices[i], scene.bands() - 1));
+      throw OptionError(
+          fmt::format("band selection: index {} is out of range 0..{} or not "
+                      "ascending",
+                      indices[i], scene.bands() - 1));
   if (static_cast<Index>(indices.size()) == scene.bands()) return;
   MatrixF data(static_cast<Index>(indices.size()), scene.pixels());
   std::vector<double> wl;
@@ -74,9 +69,7 @@ void KeepBands(Scene& scene, const std::vector<Index>& indices) {
   scene.band_names = std::move(names);
 }
 
-void SelectBands(Scene& scene, const std::string& spec) {
-  KeepBands(scene, ParseBandSpec(spec, scene.bands()));
-}
+void SelectBands(Scene& scene, const std::string& spec) { KeepBands(scene, ParseBandSpec(spec, scene.bands())); }
 
 std::vector<Index> WaterVaporFreeBands(const Scene& scene, const WaterVaporOptions& options) {
   if (scene.wavelengths.empty())
@@ -97,8 +90,7 @@ std::vector<Index> WaterVaporFreeBands(const Scene& scene, const WaterVaporOptio
     if (!vapour && !edge) keep.push_back(b);
   }
   if (keep.empty())
-    throw InputError(scene.source, "wavelengths",
-                     "every band lies in a water-vapour window: nothing would remain");
+    throw InputError(scene.source, "wavelengths", "every band lies in a water-vapour window: nothing would remain");
   return keep;
 }
 

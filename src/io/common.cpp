@@ -1,12 +1,12 @@
 #include "io/common.hpp"
 
-#include <cerrno>
+#include <fmt/format.h>
+
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 #include "unmix/io/bands.hpp"
@@ -31,9 +31,7 @@ void RequireReadableFile(const fs::path& path) {
                      fmt::format("is {}, expected a regular file (unmix reads files, not streams or devices)", kind));
   }
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f)
-    throw InputError(path.string(), "",
-                     fmt::format("cannot open for reading: {}", std::strerror(errno)));
+  if (!f) throw InputError(path.string(), "", fmt::format("cannot open for reading: {}", std::strerror(errno)));
   std::fclose(f);
 }
 
@@ -42,11 +40,9 @@ void RequireWritableTarget(const fs::path& path) {
   std::error_code ec;
   const auto dst = fs::status(dir, ec);
   if (!fs::exists(dst))
-    throw Error(fmt::format("{}: cannot write: directory {} does not exist", path.string(),
-                            dir.string()));
+    throw Error(fmt::format("{}: cannot write: directory {} does not exist", path.string(), dir.string()));
   if (!fs::is_directory(dst))
-    throw Error(fmt::format("{}: cannot write: {} is not a directory", path.string(),
-                            dir.string()));
+    throw Error(fmt::format("{}: cannot write: {} is not a directory", path.string(), dir.string()));
   if (fs::is_directory(fs::status(path, ec)))
     throw Error(fmt::format("{}: cannot write: a directory exists at this path", path.string()));
 }
@@ -68,9 +64,7 @@ std::string Trim(std::string_view s) {
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   return true;
 }
 
@@ -81,11 +75,10 @@ bool IStartsWith(std::string_view s, std::string_view prefix) {
 std::string NormalizeWavelengthUnits(std::string_view units) {
   const std::string u = ToLower(Trim(units));
   if (u.empty() || u == "unknown" || u == "none") return "";
-  if (u == "micrometers" || u == "micrometres" || u == "micrometer" || u == "micrometre" ||
-      u == "microns" || u == "micron" || u == "um" || u == "\xc2\xb5m" || u == "\xce\xbcm")
+  if (u == "micrometers" || u == "micrometres" || u == "micrometer" || u == "micrometre" || u == "microns" ||
+      u == "micron" || u == "um" || u == "\xc2\xb5m" || u == "\xce\xbcm")
     return "micrometers";
-  if (u == "nanometers" || u == "nanometres" || u == "nanometer" || u == "nanometre" || u == "nm")
-    return "nanometers";
+  if (u == "nanometers" || u == "nanometres" || u == "nanometer" || u == "nanometre" || u == "nm") return "nanometers";
   return std::string(Trim(units));
 }
 
@@ -126,16 +119,14 @@ std::string CleanEndmemberName(std::string_view name) {
   return rest.empty() ? t : rest;
 }
 
-void ThrowNotFinite(const std::string& file, const std::string& field, double value, Index row,
-                    Index col) {
+void ThrowNotFinite(const std::string& file, const std::string& field, double value, Index row, Index col) {
   throw InputError(file, field,
                    fmt::format("contains {} at row {}, column {} (1-based); values must be finite",
                                std::isnan(value) ? "NaN" : "an infinite value", row + 1, col + 1));
 }
 
-void AlignEndmembersToScene(Endmembers& e, const Scene& scene, const std::string& file,
-                            const std::string& field, const std::vector<Index>& band_index,
-                            const std::string& band_spec) {
+void AlignEndmembersToScene(Endmembers& e, const Scene& scene, const std::string& file, const std::string& field,
+                            const std::vector<Index>& band_index, const std::string& band_spec) {
   const Index p = scene.bands();
   if (e.bands() == p) return;
   std::vector<Index> pick;
@@ -175,11 +166,10 @@ void AlignEndmembersToScene(Endmembers& e, const Scene& scene, const std::string
     }
   }
   if (pick.empty())
-    throw InputError(
-        file, field,
-        fmt::format("endmembers have {} bands, the scene has {} (no wavelengths or band index "
-                    "in both to match them)",
-                    e.bands(), p));
+    throw InputError(file, field,
+                     fmt::format("endmembers have {} bands, the scene has {} (no wavelengths or band index "
+                                 "in both to match them)",
+                                 e.bands(), p));
   MatrixF spectra(p, e.count());
   std::vector<double> wl;
   for (Index i = 0; i < p; ++i) {
@@ -194,15 +184,14 @@ void CheckAbundancesAgainstScene(const Abundances& a, const Scene& scene, const 
                                  const std::string& field) {
   if (a.pixels() != scene.pixels())
     throw InputError(file, field,
-                     fmt::format("expected {} pixels ({} x {} like the scene), found {}",
-                                 scene.pixels(), scene.rows, scene.cols, a.pixels()));
+                     fmt::format("expected {} pixels ({} x {} like the scene), found {}", scene.pixels(), scene.rows,
+                                 scene.cols, a.pixels()));
   if (a.rows != scene.rows || a.cols != scene.cols)
-    throw InputError(file, field,
-                     fmt::format("abundance maps are {} x {} pixels, the scene is {} x {}", a.rows,
-                                 a.cols, scene.rows, scene.cols));
+    throw InputError(
+        file, field,
+        fmt::format("abundance maps are {} x {} pixels, the scene is {} x {}", a.rows, a.cols, scene.rows, scene.cols));
   if (!a.names.empty() && static_cast<Index>(a.names.size()) != a.count())
-    throw InputError(file, field,
-                     fmt::format("expected {} names, found {}", a.count(), a.names.size()));
+    throw InputError(file, field, fmt::format("expected {} names, found {}", a.count(), a.names.size()));
 }
 
 Index InvalidateNonFinitePixels(Scene& scene) {

@@ -45,20 +45,17 @@ std::string NormalizeWavelengthUnits(std::string_view units);
 std::string GuessWavelengthUnits(const std::vector<double>& wavelengths);
 // Multiplier taking `units` (normalized; empty = guess from `wavelengths`) to micrometres,
 // or nullopt when unknown.
-std::optional<double> MicrometresPerUnit(const std::string& units,
-                                         const std::vector<double>& wavelengths);
+std::optional<double> MicrometresPerUnit(const std::string& units, const std::vector<double>& wavelengths);
 
 // Removes numbering prefixes such as "1-", "#3 ", "2." and surrounding blanks from an
 // endmember name ("1-tree" -> "tree", "#1 Alunite" -> "Alunite").
 std::string CleanEndmemberName(std::string_view name);
 
-[[noreturn]] void ThrowNotFinite(const std::string& file, const std::string& field, double value,
-                                 Index row, Index col);
+[[noreturn]] void ThrowNotFinite(const std::string& file, const std::string& field, double value, Index row, Index col);
 
 // Throws InputError(file, field, ...) at the first NaN or infinity of a column-major matrix.
 template <typename Scalar>
-void RequireFinite(const Scalar* data, Index rows, Index cols, const std::string& file,
-                   const std::string& field) {
+void RequireFinite(const Scalar* data, Index rows, Index cols, const std::string& file, const std::string& field) {
   for (Index c = 0; c < cols; ++c)
     for (Index r = 0; r < rows; ++r) {
       const Scalar v = data[r + rows * c];
@@ -74,8 +71,8 @@ void AlignEndmembersToScene(Endmembers& endmembers, const Scene& scene, const st
                             const std::string& band_spec);
 
 // Checks ground-truth abundances against the scene: pixel count, rows x cols, names count.
-void CheckAbundancesAgainstScene(const Abundances& abundances, const Scene& scene,
-                                 const std::string& file, const std::string& field);
+void CheckAbundancesAgainstScene(const Abundances& abundances, const Scene& scene, const std::string& file,
+                                 const std::string& field);
 
 // Marks pixels holding NaN as invalid (valid = 0, values 0). Returns how many.
 Index InvalidateNonFinitePixels(Scene& scene);

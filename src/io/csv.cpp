@@ -1,11 +1,11 @@
 #include "unmix/io/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "io/common.hpp"
 #include "io/csv_table.hpp"
@@ -20,8 +20,7 @@ namespace detail {
 
 namespace {
 
-std::vector<std::string> SplitLine(const std::string& line, char sep, const std::string& file,
-                                   std::size_t line_no) {
+std::vector<std::string> SplitLine(const std::string& line, char sep, const std::string& file, std::size_t line_no) {
   std::vector<std::string> fields;
   std::string cur;
   bool quoted = false, was_quoted = false;
@@ -49,8 +48,7 @@ std::vector<std::string> SplitLine(const std::string& line, char sep, const std:
       cur += c;
     }
   }
-  if (quoted)
-    throw InputError(file, fmt::format("line {}", line_no), "a quoted field is not closed");
+  if (quoted) throw InputError(file, fmt::format("line {}", line_no), "a quoted field is not closed");
   fields.push_back(was_quoted ? cur : Trim(cur));
   return fields;
 }
@@ -94,8 +92,7 @@ CsvTable ReadCsvTable(const fs::path& path) {
     }
     if (fields.size() != width)
       throw InputError(t.file, fmt::format("line {}", line_no),
-                       fmt::format("expected {} fields (as on line {}), found {}", width,
-                                   width_line, fields.size()));
+                       fmt::format("expected {} fields (as on line {}), found {}", width, width_line, fields.size()));
     std::vector<double> row(width);
     for (std::size_t c = 0; c < width; ++c) {
       const std::string where = fmt::format("line {}, column {}", line_no, c + 1);
@@ -110,8 +107,7 @@ CsvTable ReadCsvTable(const fs::path& path) {
     t.lines.push_back(line_no);
   }
   if (in.bad()) throw InputError(t.file, "", "reading the file failed");
-  if (t.rows.empty())
-    throw InputError(t.file, "", width ? "no rows of numbers after the header" : "the file is empty");
+  if (t.rows.empty()) throw InputError(t.file, "", width ? "no rows of numbers after the header" : "the file is empty");
   return t;
 }
 
@@ -127,8 +123,8 @@ std::string CsvField(const std::string& text) {
 
 bool IsWavelengthHeader(const std::string& h) {
   const std::string s = ToLower(Trim(h));
-  return s.rfind("wavelength", 0) == 0 || s == "wl" || s == "lambda" || s == "nm" || s == "um" ||
-         s == "micrometers" || s == "nanometers";
+  return s.rfind("wavelength", 0) == 0 || s == "wl" || s == "lambda" || s == "nm" || s == "um" || s == "micrometers" ||
+         s == "nanometers";
 }
 
 }  // namespace detail
@@ -159,8 +155,7 @@ Endmembers ReadEndmembersCsv(const fs::path& path) {
   const bool wl = !t.header.empty() && detail::IsWavelengthHeader(t.header[0]);
   const std::size_t first = wl ? 1 : 0;
   const std::size_t width = t.columns();
-  if (width <= first)
-    throw InputError(t.file, "columns", "no endmember columns (only a wavelength column)");
+  if (width <= first) throw InputError(t.file, "columns", "no endmember columns (only a wavelength column)");
   Endmembers e;
   const Index p = static_cast<Index>(t.rows.size()), r = static_cast<Index>(width - first);
   e.spectra.resize(p, r);

@@ -9,9 +9,9 @@ namespace unmix::io::detail {
 
 struct CsvTable {
   std::string file;
-  std::vector<std::string> header;          // empty when the first row is all numbers
-  std::vector<std::vector<double>> rows;    // all the same length
-  std::vector<std::size_t> lines;           // 1-based line number of each row
+  std::vector<std::string> header;        // empty when the first row is all numbers
+  std::vector<std::vector<double>> rows;  // all the same length
+  std::vector<std::size_t> lines;         // 1-based line number of each row
   std::size_t columns() const { return rows.empty() ? header.size() : rows.front().size(); }
 };
 

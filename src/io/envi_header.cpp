@@ -1,13 +1,13 @@
 #include "io/envi_header.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "io/common.hpp"
 #include "unmix/core/error.hpp"
@@ -72,8 +72,7 @@ EnviHeader EnviHeader::Parse(const std::filesystem::path& path) {
     if (!value.empty() && value.front() == '{') {
       while (value.find('}') == std::string::npos) {
         std::string more;
-        if (!next_line(more))
-          throw InputError(h.file_, key, "the {...} value is not closed");
+        if (!next_line(more)) throw InputError(h.file_, key, "the {...} value is not closed");
         value += "\n" + more;
       }
       const size_t close = value.rfind('}');
@@ -92,8 +91,7 @@ std::string EnviHeader::Get(const std::string& key) const {
 std::optional<double> EnviHeader::Number(const std::string& key) const {
   if (!Has(key)) return std::nullopt;
   double v = 0;
-  if (!ParseDouble(Get(key), v))
-    throw InputError(file_, key, fmt::format("expected a number, found '{}'", Get(key)));
+  if (!ParseDouble(Get(key), v)) throw InputError(file_, key, fmt::format("expected a number, found '{}'", Get(key)));
   return v;
 }
 
@@ -113,8 +111,7 @@ std::vector<std::string> EnviHeader::List(const std::string& key) const {
   size_t start = 0;
   while (true) {
     const size_t comma = v.find(',', start);
-    items.push_back(Trim(v.substr(start, comma == std::string::npos ? std::string::npos
-                                                                      : comma - start)));
+    items.push_back(Trim(v.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -128,8 +125,7 @@ std::vector<double> EnviHeader::Numbers(const std::string& key) const {
   for (size_t i = 0; i < items.size(); ++i) {
     double v = 0;
     if (!ParseDouble(items[i], v))
-      throw InputError(file_, key,
-                       fmt::format("item {} is not a number: '{}'", i + 1, items[i]));
+      throw InputError(file_, key, fmt::format("item {} is not a number: '{}'", i + 1, items[i]));
     out.push_back(v);
   }
   return out;
@@ -137,12 +133,24 @@ std::vector<double> EnviHeader::Numbers(const std::string& key) const {
 
 int EnviHeader::DataTypeSize(std::int64_t code) {
   switch (code) {
-    case 1: return 1;
-    case 2: case 12: return 2;
-    case 3: case 4: case 13: return 4;
-    case 5: case 6: case 14: case 15: return 8;
-    case 9: return 16;
-    default: return 0;
+    case 1:
+      return 1;
+    case 2:
+    case 12:
+      return 2;
+    case 3:
+    case 4:
+    case 13:
+      return 4;
+    case 5:
+    case 6:
+    case 14:
+    case 15:
+      return 8;
+    case 9:
+      return 16;
+    default:
+      return 0;
   }
 }
 

@@ -1,11 +1,11 @@
 #include "unmix/io/georeference.hpp"
 
+#include <ogr_spatialref.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
-
-#include <ogr_spatialref.h>
 
 namespace unmix::io {
 
@@ -31,9 +31,10 @@ nlohmann::json GeoreferenceJson(const Scene& scene) {
     j["geotransform"] = t;
     j["pixel_size"] = {std::hypot(t[1], t[4]), std::hypot(t[2], t[5])};
     double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
-    for (const auto& [px, py] : {std::pair<double, double>{0, 0}, {static_cast<double>(scene.cols), 0},
-                                {0, static_cast<double>(scene.rows)},
-                                {static_cast<double>(scene.cols), static_cast<double>(scene.rows)}}) {
+    for (const auto& [px, py] : {std::pair<double, double>{0, 0},
+                                 {static_cast<double>(scene.cols), 0},
+                                 {0, static_cast<double>(scene.rows)},
+                                 {static_cast<double>(scene.cols), static_cast<double>(scene.rows)}}) {
       const double x = t[0] + px * t[1] + py * t[2], y = t[3] + px * t[4] + py * t[5];
       x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
     }

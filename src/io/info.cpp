@@ -1,9 +1,9 @@
 #include "unmix/io/info.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "io/common.hpp"
@@ -56,8 +56,7 @@ nlohmann::ordered_json ValueOrNull(const std::optional<T>& v) {
 
 bool HasNumeric(const detail::MatReader& mr, const char* name, bool matrix) {
   const auto* v = mr.Find(name);
-  if (!v || v->class_name == "char" || v->class_name == "cell" || v->class_name == "struct")
-    return false;
+  if (!v || v->class_name == "char" || v->class_name == "cell" || v->class_name == "struct") return false;
   size_t n = 1;
   for (auto d : v->dims) n *= d;
   return matrix ? n > 1 : n >= 1;
@@ -75,8 +74,7 @@ FileInfo DescribeFile(const fs::path& path, const ReadOptions& options) {
     const Endmembers e = ReadEndmembersCsv(path);
     fi.format = "CSV";
     fi.content = "endmembers";
-    fi.layout = e.wavelengths.empty() ? "one column per endmember"
-                                      : "wavelength column, one column per endmember";
+    fi.layout = e.wavelengths.empty() ? "one column per endmember" : "wavelength column, one column per endmember";
     fi.bands = fi.file_bands = e.bands();
     fi.endmembers = e.count();
     for (Index j = 0; j < e.count(); ++j) fi.names.push_back(e.name(j));
@@ -151,8 +149,7 @@ FileInfo DescribeFile(const fs::path& path, const ReadOptions& options) {
       fi.bands = fi.file_bands = g.endmembers->bands();
       fi.endmembers = g.endmembers->count();
       for (Index j = 0; j < g.endmembers->count(); ++j) fi.names.push_back(g.endmembers->name(j));
-      SetWavelengths(fi, g.endmembers->wavelengths,
-                     detail::GuessWavelengthUnits(g.endmembers->wavelengths));
+      SetWavelengths(fi, g.endmembers->wavelengths, detail::GuessWavelengthUnits(g.endmembers->wavelengths));
       parts = fmt::format("endmembers {} x {}", g.endmembers->bands(), g.endmembers->count());
     }
     if (g.abundances) {
@@ -163,8 +160,8 @@ FileInfo DescribeFile(const fs::path& path, const ReadOptions& options) {
         fi.endmembers = g.abundances->count();
         fi.names = g.abundances->names;
       }
-      parts += fmt::format("{}abundances {} x {}", parts.empty() ? "" : ", ",
-                           g.abundances->count(), g.abundances->pixels());
+      parts +=
+          fmt::format("{}abundances {} x {}", parts.empty() ? "" : ", ", g.abundances->count(), g.abundances->pixels());
       if (g.abundances->cols == 1)
         fi.notes.push_back("no image size in the file: abundances kept in file order (N x 1)");
     }
@@ -173,26 +170,22 @@ FileInfo DescribeFile(const fs::path& path, const ReadOptions& options) {
     return fi;
   }
   fi.content = "unrecognised";
-  fi.notes.push_back(recognise_error.empty()
-                         ? "no image, ground truth or spectral library layout recognised; use "
-                           "--var NAME to choose the data variable"
-                         : recognise_error);
+  fi.notes.push_back(recognise_error.empty() ? "no image, ground truth or spectral library layout recognised; use "
+                                               "--var NAME to choose the data variable"
+                                             : recognise_error);
   return fi;
 }
 
 std::string FileInfo::ToText() const {
   std::string s;
-  auto line = [&](const char* key, const std::string& value) {
-    s += fmt::format("{:<13}{}\n", key, value);
-  };
+  auto line = [&](const char* key, const std::string& value) { s += fmt::format("{:<13}{}\n", key, value); };
   line("file", path);
   line("format", format);
   line("content", content);
   if (!layout.empty()) line("layout", layout);
   if (content == "scene") {
     line("shape", fmt::format("{} rows x {} cols x {} bands ({} pixels)", rows, cols, bands, pixels));
-    if (bad_bands > 0)
-      line("file bands", fmt::format("{} ({} dropped by the bad-band list)", file_bands, bad_bands));
+    if (bad_bands > 0) line("file bands", fmt::format("{} ({} dropped by the bad-band list)", file_bands, bad_bands));
   } else if (bands > 0 || pixels > 0) {
     std::string shape = fmt::format("{} bands", bands);
     if (pixels > 0) shape += fmt::format(", {} x {} pixels ({})", rows, cols, pixels);
@@ -200,9 +193,9 @@ std::string FileInfo::ToText() const {
   }
   if (!data_type.empty()) line("data type", data_type);
   if (content == "scene")
-    line("scale", scale != 1.0 ? fmt::format("values divided by {} ({})",
-                                             detail::FormatNumber(scale), scale_source)
-                               : scale_source.empty() ? "none" : scale_source);
+    line("scale", scale != 1.0 ? fmt::format("values divided by {} ({})", detail::FormatNumber(scale), scale_source)
+                  : scale_source.empty() ? "none"
+                                         : scale_source);
   if (wavelength_min)
     line("wavelengths", fmt::format("{:.6g} to {:.6g} {}", *wavelength_min, *wavelength_max,
                                     wavelength_units.empty() ? "(units unknown)" : wavelength_units));
@@ -215,10 +208,10 @@ std::string FileInfo::ToText() const {
     line("projection", projection.empty() ? "none" : projection);
     if (geotransform) {
       const auto& g = *geotransform;
-      line("geotransform", fmt::format("origin ({}, {}), pixel size ({}, {}), rotation ({}, {})",
-                                       detail::FormatNumber(g[0]), detail::FormatNumber(g[3]),
-                                       detail::FormatNumber(g[1]), detail::FormatNumber(g[5]),
-                                       detail::FormatNumber(g[2]), detail::FormatNumber(g[4])));
+      line("geotransform",
+           fmt::format("origin ({}, {}), pixel size ({}, {}), rotation ({}, {})", detail::FormatNumber(g[0]),
+                       detail::FormatNumber(g[3]), detail::FormatNumber(g[1]), detail::FormatNumber(g[5]),
+                       detail::FormatNumber(g[2]), detail::FormatNumber(g[4])));
     } else {
       line("geotransform", "none");
     }
@@ -235,8 +228,7 @@ std::string FileInfo::ToText() const {
          fmt::format("{}{}{}", endmembers, list.empty() ? "" : ": ", list));
   }
   if (content == "ground truth" || has_abundances) line("abundances", has_abundances ? "yes" : "no");
-  for (size_t i = 0; i < variables.size(); ++i)
-    line(i == 0 ? "variables" : "", variables[i].ToText());
+  for (size_t i = 0; i < variables.size(); ++i) line(i == 0 ? "variables" : "", variables[i].ToText());
   for (const auto& n : notes) line("note", n);
   return s;
 }
@@ -246,19 +238,32 @@ std::string FileInfo::ToJson() const {
   auto vars = Json::array();
   for (const auto& v : variables)
     vars.push_back({{"name", v.name}, {"class", v.class_name}, {"dims", v.dims}, {"complex", v.complex}});
-  const Json nodata =
-      nodata_value && !std::isfinite(*nodata_value) ? Json("nan") : ValueOrNull(nodata_value);
-  const Json j = {{"file", path}, {"format", format}, {"content", content}, {"layout", layout},
-                  {"rows", rows}, {"cols", cols}, {"bands", bands}, {"pixels", pixels},
-                  {"file_bands", file_bands}, {"bad_bands", bad_bands}, {"data_type", data_type},
-                  {"scale", scale}, {"scale_source", scale_source},
+  const Json nodata = nodata_value && !std::isfinite(*nodata_value) ? Json("nan") : ValueOrNull(nodata_value);
+  const Json j = {{"file", path},
+                  {"format", format},
+                  {"content", content},
+                  {"layout", layout},
+                  {"rows", rows},
+                  {"cols", cols},
+                  {"bands", bands},
+                  {"pixels", pixels},
+                  {"file_bands", file_bands},
+                  {"bad_bands", bad_bands},
+                  {"data_type", data_type},
+                  {"scale", scale},
+                  {"scale_source", scale_source},
                   {"wavelength_min", ValueOrNull(wavelength_min)},
                   {"wavelength_max", ValueOrNull(wavelength_max)},
                   {"wavelength_units", wavelength_units},
-                  {"nodata_value", nodata}, {"nodata_pixels", nodata_pixels},
-                  {"projection", projection}, {"geotransform", ValueOrNull(geotransform)},
-                  {"endmembers", endmembers}, {"has_abundances", has_abundances}, {"names", names},
-                  {"variables", vars}, {"notes", notes}};
+                  {"nodata_value", nodata},
+                  {"nodata_pixels", nodata_pixels},
+                  {"projection", projection},
+                  {"geotransform", ValueOrNull(geotransform)},
+                  {"endmembers", endmembers},
+                  {"has_abundances", has_abundances},
+                  {"names", names},
+                  {"variables", vars},
+                  {"notes", notes}};
   return j.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 

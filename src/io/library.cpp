@@ -1,11 +1,11 @@
 #include "unmix/io/library.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "io/common.hpp"
 #include "io/csv_table.hpp"
@@ -48,8 +48,7 @@ SpectralLibrary ReadMatLibrary(const fs::path& path) {
   auto var = mr.Read(dl->name);
   if (var->rank != 2 || var->dims[1] < 4)
     throw InputError(file, "datalib",
-                     fmt::format("expected bands x (3 header columns + spectra), found {}",
-                                 dl->dims_text()));
+                     fmt::format("expected bands x (3 header columns + spectra), found {}", dl->dims_text()));
   const Index p = static_cast<Index>(var->dims[0]), cols = static_cast<Index>(var->dims[1]);
   const auto values = detail::ToDoubles(*var, file);
   SpectralLibrary lib;
@@ -62,8 +61,7 @@ SpectralLibrary ReadMatLibrary(const fs::path& path) {
     auto names = detail::StringsOf(*mr.Read(nm->name), file);
     if (static_cast<Index>(names.size()) != cols)
       throw InputError(file, "names",
-                       fmt::format("expected {} names (one per datalib column), found {}", cols,
-                                   names.size()));
+                       fmt::format("expected {} names (one per datalib column), found {}", cols, names.size()));
     lib.names.assign(names.begin() + 3, names.end());
   } else {
     for (Index j = 0; j < cols - 3; ++j) lib.names.push_back(fmt::format("S{}", j + 1));
@@ -76,10 +74,8 @@ SpectralLibrary ReadMatLibrary(const fs::path& path) {
 SpectralLibrary ReadCsvLibrary(const fs::path& path) {
   const auto t = detail::ReadCsvTable(path);
   if (t.header.empty())
-    throw InputError(t.file, "line 1",
-                     "expected a header row: a wavelength column then one name per spectrum");
-  if (t.columns() < 2)
-    throw InputError(t.file, "columns", "expected a wavelength column and at least one spectrum");
+    throw InputError(t.file, "line 1", "expected a header row: a wavelength column then one name per spectrum");
+  if (t.columns() < 2) throw InputError(t.file, "columns", "expected a wavelength column and at least one spectrum");
   SpectralLibrary lib;
   lib.source = t.file;
   const Index p = static_cast<Index>(t.rows.size()), m = static_cast<Index>(t.columns() - 1);

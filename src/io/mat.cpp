@@ -1,12 +1,12 @@
 #include "unmix/io/mat.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
 #include <type_traits>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "io/common.hpp"
 #include "io/mat_file.hpp"
@@ -34,10 +34,9 @@ namespace detail {
 namespace {
 
 bool IsNumericInfo(const MatVariableInfo& v) {
-  static const char* kNumeric[] = {"double", "single", "int8",   "uint8",  "int16", "uint16",
-                                   "int32",  "uint32", "int64",  "uint64", "logical"};
-  return std::any_of(std::begin(kNumeric), std::end(kNumeric),
-                     [&](const char* c) { return v.class_name == c; });
+  static const char* kNumeric[] = {"double", "single", "int8",  "uint8",  "int16",  "uint16",
+                                   "int32",  "uint32", "int64", "uint64", "logical"};
+  return std::any_of(std::begin(kNumeric), std::end(kNumeric), [&](const char* c) { return v.class_name == c; });
 }
 
 size_t Numel(const MatVariableInfo& v) {
@@ -61,8 +60,7 @@ std::optional<ShapeVars> ReadShape(const MatReader& mr) {
   if (r || c) {
     if (!r || !c)
       throw InputError(mr.file(), r ? "nCol" : "nRow",
-                       fmt::format("missing (the file has {} but not {})", r ? r->name : c->name,
-                                   r ? "nCol" : "nRow"));
+                       fmt::format("missing (the file has {} but not {})", r ? r->name : c->name, r ? "nCol" : "nRow"));
     ShapeVars s;
     s.rows = PositiveIntegerOf(*mr.Read(r->name), mr.file());
     s.cols = PositiveIntegerOf(*mr.Read(c->name), mr.file());
@@ -108,8 +106,7 @@ std::vector<Index> ReadBandIndex(const MatReader& mr) {
 
 // Wavelengths for `bands` bands: the `wavelength` variable when it has one value per band, or
 // its entries picked by the band index when it covers the full sensor.
-std::vector<double> ReadWavelengths(const MatReader& mr, Index bands,
-                                    const std::vector<Index>& band_index,
+std::vector<double> ReadWavelengths(const MatReader& mr, Index bands, const std::vector<Index>& band_index,
                                     std::vector<std::string>& notes) {
   for (const char* name : {"wavelength", "wavelengths"}) {
     const auto* info = mr.FindI(name);
@@ -118,18 +115,19 @@ std::vector<double> ReadWavelengths(const MatReader& mr, Index bands,
     RequireFinite(wl.data(), static_cast<Index>(wl.size()), 1, mr.file(), info->name);
     if (static_cast<Index>(wl.size()) == bands) return wl;
     if (static_cast<Index>(band_index.size()) == bands &&
-        std::all_of(band_index.begin(), band_index.end(),
-                    [&](Index i) { return i < static_cast<Index>(wl.size()); })) {
+        std::all_of(band_index.begin(), band_index.end(), [&](Index i) { return i < static_cast<Index>(wl.size()); })) {
       std::vector<double> picked;
       for (Index i : band_index) picked.push_back(wl[static_cast<size_t>(i)]);
-      notes.push_back(fmt::format("{} has {} values; the {} bands' values were picked by the "
-                                  "band index",
-                                  info->name, wl.size(), bands));
+      notes.push_back(
+          fmt::format("{} has {} values; the {} bands' values were picked by the "
+                      "band index",
+                      info->name, wl.size(), bands));
       return picked;
     }
-    notes.push_back(fmt::format("{} has {} values for {} bands and no band index to match them: "
-                                "ignored",
-                                info->name, wl.size(), bands));
+    notes.push_back(
+        fmt::format("{} has {} values for {} bands and no band index to match them: "
+                    "ignored",
+                    info->name, wl.size(), bands));
     return {};
   }
   return {};
@@ -141,8 +139,7 @@ std::vector<double> ReadWavelengths(const MatReader& mr, Index bands,
 // order. `layout`: kBandsByPixels (p x N), kPixelsByBands (N x p), kCube (rows x cols x p),
 // kBandsFirstCube (p x rows x cols). For 2-D layouts `row_major` says the file's pixel order.
 template <typename T>
-MatrixF PixelsToMatrix(const T* d, PixelLayout layout, Index bands, Index rows, Index cols,
-                       bool row_major) {
+MatrixF PixelsToMatrix(const T* d, PixelLayout layout, Index bands, Index rows, Index cols, bool row_major) {
   const Index n = rows * cols;
   auto target = [&](Index m) { return row_major ? m : (m % rows) * cols + m / rows; };
   switch (layout) {
@@ -161,24 +158,22 @@ MatrixF PixelsToMatrix(const T* d, PixelLayout layout, Index bands, Index rows, 
       MatrixF out(bands, n);
       for (Index b = 0; b < bands; ++b)
         for (Index c = 0; c < cols; ++c)
-          for (Index r = 0; r < rows; ++r)
-            out(b, r * cols + c) = static_cast<float>(d[r + rows * c + n * b]);
+          for (Index r = 0; r < rows; ++r) out(b, r * cols + c) = static_cast<float>(d[r + rows * c + n * b]);
       return out;
     }
     case PixelLayout::kBandsFirstCube: {
       MatrixF out(bands, n);
       for (Index c = 0; c < cols; ++c)
         for (Index r = 0; r < rows; ++r)
-          for (Index b = 0; b < bands; ++b)
-            out(b, r * cols + c) = static_cast<float>(d[b + bands * (r + rows * c)]);
+          for (Index b = 0; b < bands; ++b) out(b, r * cols + c) = static_cast<float>(d[b + bands * (r + rows * c)]);
       return out;
     }
   }
   return {};
 }
 
-MatrixF VarToMatrix(const matvar_t& v, const std::string& file, PixelLayout layout, Index bands,
-                    Index rows, Index cols, bool row_major, bool* integer_valued) {
+MatrixF VarToMatrix(const matvar_t& v, const std::string& file, PixelLayout layout, Index bands, Index rows, Index cols,
+                    bool row_major, bool* integer_valued) {
   MatrixF out;
   VisitNumeric(v, file, [&](const auto* d, size_t n) {
     using T = std::remove_cv_t<std::remove_pointer_t<decltype(d)>>;
@@ -193,8 +188,7 @@ MatrixF VarToMatrix(const matvar_t& v, const std::string& file, PixelLayout layo
     if (integer_valued) {
       bool whole = true;
       if constexpr (std::is_floating_point_v<T>) {
-        for (size_t i = 0; i < n && whole; ++i)
-          whole = !std::isfinite(d[i]) || d[i] == std::floor(d[i]);
+        for (size_t i = 0; i < n && whole; ++i) whole = !std::isfinite(d[i]) || d[i] == std::floor(d[i]);
       }
       *integer_valued = whole;
     }
@@ -203,8 +197,7 @@ MatrixF VarToMatrix(const matvar_t& v, const std::string& file, PixelLayout layo
   return out;
 }
 
-Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
-                           ReadDetails* details) {
+Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options, ReadDetails* details) {
   MatReader mr(path);
   const std::string& file = mr.file();
   auto layout = RecognizeMatScene(mr, options);
@@ -228,15 +221,15 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
   // An empty array may still declare billions along its other dimensions; the copy below would
   // loop over them.
   if (layout->bands == 0 || layout->rows == 0 || layout->cols == 0)
-    throw InputError(file, layout->var,
-                     fmt::format("the image is empty: {} bands x {} x {} pixels", layout->bands, layout->rows,
-                                 layout->cols));
+    throw InputError(
+        file, layout->var,
+        fmt::format("the image is empty: {} bands x {} x {} pixels", layout->bands, layout->rows, layout->cols));
   bool integer_valued = false;
   {
     auto var = mr.Read(layout->var);
     info.data_type = DescribeMatVar(*var).class_name;
-    scene.data = VarToMatrix(*var, file, layout->pixel_layout, layout->bands, layout->rows,
-                             layout->cols, layout->row_major, &integer_valued);
+    scene.data = VarToMatrix(*var, file, layout->pixel_layout, layout->bands, layout->rows, layout->cols,
+                             layout->row_major, &integer_valued);
     if (integer_valued && (var->class_type == MAT_C_DOUBLE || var->class_type == MAT_C_SINGLE))
       info.data_type += " (whole numbers)";
   }
@@ -246,14 +239,12 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
   if (const auto* mv = mr.FindI("maxValue"); mv && IsNumericInfo(*mv)) {
     const double max_value = ScalarOf(*mr.Read(mv->name), file);
     if (!(max_value > 0) || !std::isfinite(max_value))
-      throw InputError(file, mv->name,
-                       fmt::format("expected a positive number, found {}", FormatNumber(max_value)));
+      throw InputError(file, mv->name, fmt::format("expected a positive number, found {}", FormatNumber(max_value)));
     if (!options.apply_max_value) {
-      info.notes.push_back(fmt::format("{} = {} not applied (disabled)", mv->name,
-                                       FormatNumber(max_value)));
+      info.notes.push_back(fmt::format("{} = {} not applied (disabled)", mv->name, FormatNumber(max_value)));
     } else if (!integer_valued) {
-      info.notes.push_back(fmt::format("{} = {} not applied: the data are not whole-number counts",
-                                       mv->name, FormatNumber(max_value)));
+      info.notes.push_back(
+          fmt::format("{} = {} not applied: the data are not whole-number counts", mv->name, FormatNumber(max_value)));
     } else {
       scene.data *= static_cast<float>(1.0 / max_value);
       info.scale = max_value;
@@ -265,8 +256,8 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
     if (!nb || !IsScalarInfo(*nb) || (std::string(name) == "L" && nb->name != "L")) continue;
     const double v = ScalarOf(*mr.Read(nb->name), file);
     if (v != static_cast<double>(p))
-      info.notes.push_back(fmt::format("{} = {} differs from the {} bands of {} (kept {})",
-                                       nb->name, FormatNumber(v), p, layout->var, p));
+      info.notes.push_back(fmt::format("{} = {} differs from the {} bands of {} (kept {})", nb->name, FormatNumber(v),
+                                       p, layout->var, p));
     break;
   }
 
@@ -295,16 +286,14 @@ Scene ReadMatSceneDetailed(const fs::path& path, const MatSceneOptions& options,
     if (!dropped.empty()) {
       std::vector<Index> numbers;
       for (Index b : dropped) numbers.push_back(b + 1);
-      const std::string count =
-          dropped.size() == 1 ? "1 band holds" : fmt::format("{} bands hold", dropped.size());
+      const std::string count = dropped.size() == 1 ? "1 band holds" : fmt::format("{} bands hold", dropped.size());
       info.notes.push_back(fmt::format("{} no value in any pixel (NaN or infinite): dropped (bands {})", count,
                                        fmt::join(numbers, ", ")));
     }
   }
   const Index nonfinite = InvalidateNonFinitePixels(scene);
   if (nonfinite > 0)
-    info.notes.push_back(fmt::format("{} pixels hold NaN or infinite values: marked invalid",
-                                     nonfinite));
+    info.notes.push_back(fmt::format("{} pixels hold NaN or infinite values: marked invalid", nonfinite));
   if (!scene.valid.empty() && scene.all_valid()) scene.valid.clear();
   scene.Validate();
   return scene;
@@ -317,8 +306,7 @@ std::optional<MatSceneLayout> RecognizeMatScene(const MatReader& mr, const MatSc
     data = mr.Find(options.var);
     if (!data)
       throw InputError(file, options.var,
-                       fmt::format("no such variable (--var); variables found: {}",
-                                   mr.VariableList()));
+                       fmt::format("no such variable (--var); variables found: {}", mr.VariableList()));
   } else {
     for (const char* name : {"Y", "V"})
       if ((data = mr.Find(name))) break;
@@ -343,9 +331,8 @@ std::optional<MatSceneLayout> RecognizeMatScene(const MatReader& mr, const MatSc
   }
   if (!IsNumericInfo(*data) || data->complex)
     throw InputError(file, data->name,
-                     fmt::format("expected a numeric image, found {}{} {}",
-                                 data->complex ? "complex " : "", data->class_name,
-                                 data->dims_text()));
+                     fmt::format("expected a numeric image, found {}{} {}", data->complex ? "complex " : "",
+                                 data->class_name, data->dims_text()));
   MatSceneLayout layout;
   layout.var = data->name;
   const auto shape = ReadShape(mr);
@@ -360,14 +347,14 @@ std::optional<MatSceneLayout> RecognizeMatScene(const MatReader& mr, const MatSc
         layout.rows = d1, layout.cols = d2, layout.bands = d0;
       } else {
         throw InputError(file, data->name,
-                         fmt::format("the {} array does not match {} = {} x {}", data->dims_text(),
-                                     shape->source, shape->rows, shape->cols));
+                         fmt::format("the {} array does not match {} = {} x {}", data->dims_text(), shape->source,
+                                     shape->rows, shape->cols));
       }
     }
-    layout.description = fmt::format(
-        "{} {} ({}), {} x {} pixels x {} bands", data->name, data->dims_text(),
-        layout.pixel_layout == PixelLayout::kCube ? "rows x cols x bands" : "bands x rows x cols",
-        layout.rows, layout.cols, layout.bands);
+    layout.description =
+        fmt::format("{} {} ({}), {} x {} pixels x {} bands", data->name, data->dims_text(),
+                    layout.pixel_layout == PixelLayout::kCube ? "rows x cols x bands" : "bands x rows x cols",
+                    layout.rows, layout.cols, layout.bands);
     return layout;
   }
   if (data->dims.size() != 2)
@@ -394,14 +381,13 @@ std::optional<MatSceneLayout> RecognizeMatScene(const MatReader& mr, const MatSc
     layout.notes.push_back(fmt::format("{} is stored pixels x bands; transposed", data->name));
   } else {
     throw InputError(file, data->name,
-                     fmt::format("{} does not match the image size {} = {} x {} = {} pixels",
-                                 data->dims_text(), shape->source, shape->rows, shape->cols, n));
+                     fmt::format("{} does not match the image size {} = {} x {} = {} pixels", data->dims_text(),
+                                 shape->source, shape->rows, shape->cols, n));
   }
   layout.description = fmt::format(
       "{} {} ({}) with {}: {} x {} pixels, {} pixel order{}", data->name, data->dims_text(),
-      layout.pixel_layout == PixelLayout::kBandsByPixels ? "bands x pixels" : "pixels x bands",
-      shape->source, shape->rows, shape->cols,
-      layout.row_major ? "row-major (numpy)" : "column-major (MATLAB)",
+      layout.pixel_layout == PixelLayout::kBandsByPixels ? "bands x pixels" : "pixels x bands", shape->source,
+      shape->rows, shape->cols, layout.row_major ? "row-major (numpy)" : "column-major (MATLAB)",
       options.pixel_order == MatPixelOrder::kAuto ? "" : " (forced)");
   return layout;
 }
@@ -446,20 +432,20 @@ void CheckPixelOrder(const Endmembers& e, const Abundances& a, const Scene& scen
   const double assumed = FitSine(y, m * x), alternative = FitSine(y, m * x_other);
   // Twice as good and by more than noise: the file's own order is not beaten so in practice.
   if (alternative < 0.5 * assumed && assumed - alternative > 0.02)
-    throw InputError(file, field,
-                     fmt::format("the abundances fit the scene far better in {} pixel order (residual {:.3f}) than "
-                                 "in the {} order assumed (residual {:.3f}): the file's pixel order is probably "
-                                 "{}; pass --pixel-order {} if so",
-                                 row_major ? "column-major" : "row-major", alternative,
-                                 row_major ? "row-major" : "column-major", assumed,
-                                 row_major ? "column-major (MATLAB)" : "row-major (numpy)",
-                                 row_major ? "column-major" : "row-major"));
+    throw InputError(
+        file, field,
+        fmt::format("the abundances fit the scene far better in {} pixel order (residual {:.3f}) than "
+                    "in the {} order assumed (residual {:.3f}): the file's pixel order is probably "
+                    "{}; pass --pixel-order {} if so",
+                    row_major ? "column-major" : "row-major", alternative, row_major ? "row-major" : "column-major",
+                    assumed, row_major ? "column-major (MATLAB)" : "row-major (numpy)",
+                    row_major ? "column-major" : "row-major"));
 }
 
 }  // namespace
 
-GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
-                                   MatPixelOrder pixel_order, const std::string& band_spec) {
+GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene, MatPixelOrder pixel_order,
+                                   const std::string& band_spec) {
   MatReader mr(path);
   const std::string& file = mr.file();
   GroundTruth gt;
@@ -470,9 +456,9 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
     const auto* v = mr.Find(name);
     if (!v || !IsNumericInfo(*v) || Numel(*v) <= 1) continue;  // HySUPP's M is an atom count
     if (v->dims.size() != 2)
-      throw InputError(file, v->name,
-                       fmt::format("expected a bands x endmembers matrix, found a {}-D array ({})",
-                                   v->dims.size(), v->dims_text()));
+      throw InputError(
+          file, v->name,
+          fmt::format("expected a bands x endmembers matrix, found a {}-D array ({})", v->dims.size(), v->dims_text()));
     mi = v;
     break;
   }
@@ -487,8 +473,8 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
   const auto shape = ReadShape(mr);
   if (scene && shape && (shape->rows != scene->rows || shape->cols != scene->cols))
     throw InputError(file, shape->source,
-                     fmt::format("the file's image is {} x {} pixels, the scene is {} x {}",
-                                 shape->rows, shape->cols, scene->rows, scene->cols));
+                     fmt::format("the file's image is {} x {} pixels, the scene is {} x {}", shape->rows, shape->cols,
+                                 scene->rows, scene->cols));
   Index rows = scene ? scene->rows : shape ? shape->rows : 0;
   Index cols = scene ? scene->cols : shape ? shape->cols : 0;
   const bool row_major = RowMajorFor(pixel_order, shape);
@@ -497,8 +483,8 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
   if (ai) {
     if (ai->dims.size() != 2 && ai->dims.size() != 3)
       throw InputError(file, ai->name,
-                       fmt::format("expected an endmembers x pixels matrix, found a {}-D array ({})",
-                                   ai->dims.size(), ai->dims_text()));
+                       fmt::format("expected an endmembers x pixels matrix, found a {}-D array ({})", ai->dims.size(),
+                                   ai->dims_text()));
     auto var = mr.Read(ai->name);
     VisitNumeric(*var, file, [&](const auto* d, size_t) {
       RequireFinite(d, static_cast<Index>(NumelOf(*var)), 1, file, ai->name);
@@ -521,9 +507,8 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
         r = d1;
       } else {
         throw InputError(file, ai->name,
-                         fmt::format("expected {} pixels ({} x {}{}), found an array of {}",
-                                     n_expected, rows, cols, scene ? " like the scene" : "",
-                                     ai->dims_text()));
+                         fmt::format("expected {} pixels ({} x {}{}), found an array of {}", n_expected, rows, cols,
+                                     scene ? " like the scene" : "", ai->dims_text()));
       }
     } else {
       const Index d2 = static_cast<Index>(ai->dims[2]);
@@ -536,9 +521,9 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
         pl = PixelLayout::kBandsFirstCube;
         rows = d1, cols = d2, r = d0;
       } else {
-        throw InputError(file, ai->name,
-                         fmt::format("expected {} x {} abundance maps, found an array of {}", rows,
-                                     cols, ai->dims_text()));
+        throw InputError(
+            file, ai->name,
+            fmt::format("expected {} x {} abundance maps, found an array of {}", rows, cols, ai->dims_text()));
       }
     }
     Abundances a;
@@ -554,12 +539,13 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
     const Index m0 = static_cast<Index>(mi->dims[0]), m1 = static_cast<Index>(mi->dims[1]);
     bool transposed = false;
     if (r >= 0) {
-      if (m1 == r) transposed = false;
-      else if (m0 == r) transposed = true;
+      if (m1 == r)
+        transposed = false;
+      else if (m0 == r)
+        transposed = true;
       else
         throw InputError(file, mi->name,
-                         fmt::format("{} endmembers expected (as in {}), found {}", r, ai->name,
-                                     mi->dims_text()));
+                         fmt::format("{} endmembers expected (as in {}), found {}", r, ai->name, mi->dims_text()));
     } else if (scene) {
       transposed = m0 != scene->bands() && m1 == scene->bands();
     } else {
@@ -570,8 +556,10 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
       RequireFinite(d, m0, m1, file, mi->name);
       using T = std::remove_cv_t<std::remove_pointer_t<decltype(d)>>;
       Eigen::Map<const Matrix<T>> src(d, m0, m1);
-      if (transposed) e.spectra = src.transpose().template cast<float>();
-      else e.spectra = src.template cast<float>();
+      if (transposed)
+        e.spectra = src.transpose().template cast<float>();
+      else
+        e.spectra = src.template cast<float>();
     });
     r = e.count();
     std::vector<std::string> notes;
@@ -584,9 +572,7 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
     if (!nv) continue;
     auto names = StringsOf(*mr.Read(nv->name), file);
     if (static_cast<Index>(names.size()) != r)
-      throw InputError(file, nv->name,
-                       fmt::format("expected {} names (one per endmember), found {}", r,
-                                   names.size()));
+      throw InputError(file, nv->name, fmt::format("expected {} names (one per endmember), found {}", r, names.size()));
     for (auto& s : names) s = CleanEndmemberName(s);
     if (gt.endmembers) gt.endmembers->names = names;
     if (gt.abundances) gt.abundances->names = names;
@@ -606,9 +592,7 @@ GroundTruth ReadMatGroundTruthImpl(const fs::path& path, const Scene* scene,
 
 }  // namespace detail
 
-std::vector<MatVariableInfo> ListMatVariables(const fs::path& path) {
-  return detail::MatReader(path).variables();
-}
+std::vector<MatVariableInfo> ListMatVariables(const fs::path& path) { return detail::MatReader(path).variables(); }
 
 Scene ReadMatScene(const fs::path& path, const MatSceneOptions& options) {
   return detail::ReadMatSceneDetailed(path, options, nullptr);
@@ -634,35 +618,34 @@ void WriteMatScene(const fs::path& path, const Scene& scene, const MatWriteOptio
   w.Scalar("nRow", static_cast<double>(scene.rows));
   w.Scalar("nCol", static_cast<double>(scene.cols));
   w.Scalar("nBand", static_cast<double>(p));
-  if (!scene.wavelengths.empty())
-    w.Matrix("wavelength", scene.wavelengths.data(), 1, scene.wavelengths.size());
+  if (!scene.wavelengths.empty()) w.Matrix("wavelength", scene.wavelengths.data(), 1, scene.wavelengths.size());
   if (!scene.all_valid()) {
     std::vector<std::uint8_t> valid(static_cast<size_t>(n));
     for (Index c = 0; c < scene.cols; ++c)
       for (Index r = 0; r < scene.rows; ++r)
-        valid[static_cast<size_t>(r + scene.rows * c)] =
-            scene.valid[static_cast<size_t>(r * scene.cols + c)] ? 1 : 0;
+        valid[static_cast<size_t>(r + scene.rows * c)] = scene.valid[static_cast<size_t>(r * scene.cols + c)] ? 1 : 0;
     w.Uint8("valid", valid.data(), 1, valid.size());
   }
   w.Commit();
 }
 
-void WriteMatResult(const fs::path& path, const Endmembers* endmembers,
-                    const Abundances* abundances, const MatWriteOptions& options) {
-  if (!endmembers && !abundances)
-    throw Error(path.string() + ": nothing to write (no endmembers and no abundances)");
+void WriteMatResult(const fs::path& path, const Endmembers* endmembers, const Abundances* abundances,
+                    const MatWriteOptions& options) {
+  if (!endmembers && !abundances) throw Error(path.string() + ": nothing to write (no endmembers and no abundances)");
   if (endmembers) endmembers->Validate();
   if (abundances) abundances->Validate();
   if (endmembers && abundances && endmembers->count() != abundances->count())
-    throw Error(fmt::format("{}: {} endmembers but {} abundance maps", path.string(),
-                            endmembers->count(), abundances->count()));
+    throw Error(fmt::format("{}: {} endmembers but {} abundance maps", path.string(), endmembers->count(),
+                            abundances->count()));
   const Index r = endmembers ? endmembers->count() : abundances->count();
   std::vector<std::string> names;
   for (Index j = 0; j < r; ++j) {
-    if (endmembers) names.push_back(endmembers->name(j));
+    if (endmembers)
+      names.push_back(endmembers->name(j));
     else if (j < static_cast<Index>(abundances->names.size()) && !abundances->names[static_cast<size_t>(j)].empty())
       names.push_back(abundances->names[static_cast<size_t>(j)]);
-    else names.push_back(fmt::format("E{}", j + 1));
+    else
+      names.push_back(fmt::format("E{}", j + 1));
   }
   detail::MatWriter w(path, options);
   if (endmembers) {
@@ -672,8 +655,7 @@ void WriteMatResult(const fs::path& path, const Endmembers* endmembers,
       w.Matrix("wavelength", endmembers->wavelengths.data(), 1, endmembers->wavelengths.size());
   }
   if (abundances) {
-    const MatrixD a =
-        RowMajorToColumnMajor(abundances->values.cast<double>(), abundances->rows, abundances->cols);
+    const MatrixD a = RowMajorToColumnMajor(abundances->values.cast<double>(), abundances->rows, abundances->cols);
     w.Matrix("A", a.data(), static_cast<size_t>(a.rows()), static_cast<size_t>(a.cols()));
     w.Scalar("nRow", static_cast<double>(abundances->rows));
     w.Scalar("nCol", static_cast<double>(abundances->cols));

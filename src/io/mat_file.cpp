@@ -1,5 +1,8 @@
 #include "io/mat_file.hpp"
 
+#include <cpl_conv.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -8,9 +11,6 @@
 #include <fstream>
 #include <memory>
 #include <vector>
-
-#include <cpl_conv.h>
-#include <fmt/format.h>
 
 #include "io/common.hpp"
 
@@ -26,8 +26,7 @@ thread_local std::string t_mat_log;
 thread_local bool t_mat_failed = false;  // an error or critical message since the last take
 
 void CaptureMatLog(int level, char* message) {
-  if (!(level & (MATIO_LOG_LEVEL_ERROR | MATIO_LOG_LEVEL_CRITICAL | MATIO_LOG_LEVEL_WARNING)))
-    return;
+  if (!(level & (MATIO_LOG_LEVEL_ERROR | MATIO_LOG_LEVEL_CRITICAL | MATIO_LOG_LEVEL_WARNING))) return;
   if (level & (MATIO_LOG_LEVEL_ERROR | MATIO_LOG_LEVEL_CRITICAL)) t_mat_failed = true;
   if (!t_mat_log.empty()) t_mat_log += "; ";
   t_mat_log += message ? message : "";
@@ -56,24 +55,42 @@ std::string TakeMatLog() {
 
 const char* ClassName(const matvar_t& v) {
   switch (v.class_type) {
-    case MAT_C_EMPTY: return "empty";
-    case MAT_C_CELL: return "cell";
-    case MAT_C_STRUCT: return "struct";
-    case MAT_C_OBJECT: return "object";
-    case MAT_C_CHAR: return "char";
-    case MAT_C_SPARSE: return "sparse";
-    case MAT_C_DOUBLE: return "double";
-    case MAT_C_SINGLE: return "single";
-    case MAT_C_INT8: return "int8";
-    case MAT_C_UINT8: return v.isLogical ? "logical" : "uint8";
-    case MAT_C_INT16: return "int16";
-    case MAT_C_UINT16: return "uint16";
-    case MAT_C_INT32: return "int32";
-    case MAT_C_UINT32: return "uint32";
-    case MAT_C_INT64: return "int64";
-    case MAT_C_UINT64: return "uint64";
-    case MAT_C_FUNCTION: return "function";
-    case MAT_C_OPAQUE: return "opaque";
+    case MAT_C_EMPTY:
+      return "empty";
+    case MAT_C_CELL:
+      return "cell";
+    case MAT_C_STRUCT:
+      return "struct";
+    case MAT_C_OBJECT:
+      return "object";
+    case MAT_C_CHAR:
+      return "char";
+    case MAT_C_SPARSE:
+      return "sparse";
+    case MAT_C_DOUBLE:
+      return "double";
+    case MAT_C_SINGLE:
+      return "single";
+    case MAT_C_INT8:
+      return "int8";
+    case MAT_C_UINT8:
+      return v.isLogical ? "logical" : "uint8";
+    case MAT_C_INT16:
+      return "int16";
+    case MAT_C_UINT16:
+      return "uint16";
+    case MAT_C_INT32:
+      return "int32";
+    case MAT_C_UINT32:
+      return "uint32";
+    case MAT_C_INT64:
+      return "int64";
+    case MAT_C_UINT64:
+      return "uint64";
+    case MAT_C_FUNCTION:
+      return "function";
+    case MAT_C_OPAQUE:
+      return "opaque";
   }
   return "unknown";
 }
@@ -110,8 +127,7 @@ void AppendUtf8(std::string& out, std::uint32_t c) {
 
 // Names are padded with blanks (and in some files end with a line break).
 std::string TrimRight(std::string s) {
-  while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == '\0'))
-    s.pop_back();
+  while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == '\0')) s.pop_back();
   return s;
 }
 
@@ -182,8 +198,10 @@ class V5Check {
           throw Damaged(fmt::format("dimensions of {} characters over {} bytes of text", numel, nbytes), at + pos);
         } else if (array_class == 1 || array_class == 16) {  // cell, function: `numel` arrays, each at least a tag
           const std::uint64_t rest = size - pos;
-          if (numel > rest / 8) throw Damaged(fmt::format("{} {} in {} bytes", numel, array_class == 1 ? "cells" : "function handles", rest),
-                          at + pos);
+          if (numel > rest / 8)
+            throw Damaged(
+                fmt::format("{} {} in {} bytes", numel, array_class == 1 ? "cells" : "function handles", rest),
+                at + pos);
           Elements(p + pos, available - pos, rest, at + pos, numel, depth);
           return;
         }
@@ -270,9 +288,11 @@ void CheckV5Variable(std::ifstream& in, std::uint64_t offset, std::uint32_t type
   const std::uint32_t inner = Load32(inflated.get(), swap);
   const std::uint64_t inner_bytes = Load32(inflated.get() + 4, swap);
   if (inner != 14) return;  // matio refuses anything else itself
-  if (inner_bytes > got - 8) throw InputError(file, "", fmt::format("the file is damaged: variable #{} (at byte {}) "
-                                                                    "declares {} bytes but inflates to {}",
-                                                                    index, offset, inner_bytes, got - 8));
+  if (inner_bytes > got - 8)
+    throw InputError(file, "",
+                     fmt::format("the file is damaged: variable #{} (at byte {}) "
+                                 "declares {} bytes but inflates to {}",
+                                 index, offset, inner_bytes, got - 8));
   check.Matrix(inflated.get() + 8, inner_bytes, inner_bytes, offset + 8, 0);
 }
 
@@ -289,9 +309,10 @@ void CheckMat4FileComplete(std::ifstream& in, std::uint64_t size, const std::str
     in.read(reinterpret_cast<char*>(h.data()), h.size());
     ++index;
     if (in.gcount() != 20)
-      throw InputError(file, "", fmt::format("not a MATLAB .mat file, or truncated: variable #{} (at byte {}) "
-                                             "has an incomplete header",
-                                             index, offset));
+      throw InputError(file, "",
+                       fmt::format("not a MATLAB .mat file, or truncated: variable #{} (at byte {}) "
+                                   "has an incomplete header",
+                                   index, offset));
     // The type is MOPT in decimal digits; M (the machine format) says the byte order.
     bool swap = false;
     std::uint32_t type = Load32(h.data(), false);
@@ -302,9 +323,10 @@ void CheckMat4FileComplete(std::ifstream& in, std::uint64_t size, const std::str
     const unsigned m = type / 1000, o = type / 100 % 10, p = type / 10 % 10, t = type % 10;
     static const int kBytes[] = {8, 4, 4, 2, 2, 1};
     if (type > 4052 || m > 1 || o != 0 || p > 5 || t > 2)
-      throw InputError(file, "", fmt::format("not a MATLAB .mat file: variable #{} (at byte {}) has type code {}, "
-                                             "which no MAT-file (v4, v5 or v7.3) uses",
-                                             index, offset, type));
+      throw InputError(file, "",
+                       fmt::format("not a MATLAB .mat file: variable #{} (at byte {}) has type code {}, "
+                                   "which no MAT-file (v4, v5 or v7.3) uses",
+                                   index, offset, type));
     const std::uint64_t rows = Load32(h.data() + 4, swap), cols = Load32(h.data() + 8, swap);
     const std::uint64_t imag = Load32(h.data() + 12, swap), name = Load32(h.data() + 16, swap);
     std::uint64_t values = 0, bytes = 0;
@@ -313,12 +335,12 @@ void CheckMat4FileComplete(std::ifstream& in, std::uint64_t size, const std::str
         __builtin_mul_overflow(rows, cols, &values) || __builtin_mul_overflow(values, value_size, &bytes);
     const std::uint64_t remaining = size - offset - 20;
     if (overflow || name > remaining || bytes > remaining - name)
-      throw InputError(file, "",
-                       fmt::format("not a MATLAB .mat file, or truncated: variable #{} (at byte {}) needs {} bytes "
-                                   "({} x {} values and a {}-byte name), only {} remain",
-                                   index, offset,
-                                   overflow ? std::string("more than 2^64") : std::to_string(name + bytes),
-                                   rows, cols, name, remaining));
+      throw InputError(
+          file, "",
+          fmt::format("not a MATLAB .mat file, or truncated: variable #{} (at byte {}) needs {} bytes "
+                      "({} x {} values and a {}-byte name), only {} remain",
+                      index, offset, overflow ? std::string("more than 2^64") : std::to_string(name + bytes), rows,
+                      cols, name, remaining));
     offset += 20 + name + bytes;
   }
 }
@@ -352,8 +374,16 @@ void ThrowShortData(const matvar_t& v, const std::string& file) {
 
 bool IsNumericClass(const matvar_t& v) {
   switch (v.class_type) {
-    case MAT_C_DOUBLE: case MAT_C_SINGLE: case MAT_C_INT8: case MAT_C_UINT8: case MAT_C_INT16:
-    case MAT_C_UINT16: case MAT_C_INT32: case MAT_C_UINT32: case MAT_C_INT64: case MAT_C_UINT64:
+    case MAT_C_DOUBLE:
+    case MAT_C_SINGLE:
+    case MAT_C_INT8:
+    case MAT_C_UINT8:
+    case MAT_C_INT16:
+    case MAT_C_UINT16:
+    case MAT_C_INT32:
+    case MAT_C_UINT32:
+    case MAT_C_INT64:
+    case MAT_C_UINT64:
       return true;
     default:
       return false;
@@ -372,8 +402,10 @@ MatVariableInfo DescribeMatVar(const matvar_t& v) {
 void ThrowNotNumeric(const matvar_t& v, const std::string& file) {
   const auto info = DescribeMatVar(v);
   std::string what = "expected a numeric array, found " + info.class_name + " " + info.dims_text();
-  if (v.isComplex) what = "complex values are not supported";
-  else if (IsNumericClass(v)) what = "the variable holds no data (damaged file?)";
+  if (v.isComplex)
+    what = "complex values are not supported";
+  else if (IsNumericClass(v))
+    what = "the variable holds no data (damaged file?)";
   throw InputError(file, info.name, what);
 }
 
@@ -389,9 +421,7 @@ void CheckMatFileComplete(const fs::path& path) {
   const auto got = static_cast<std::size_t>(in.gcount());
   const bool text_header = got >= 6 && std::memcmp(hdr.data(), "MATLAB", 6) == 0;
   if (text_header && size < 128)
-    throw InputError(file, "",
-                     fmt::format("the file is truncated: {} bytes, a MAT-file header alone has 128",
-                                 size));
+    throw InputError(file, "", fmt::format("the file is truncated: {} bytes, a MAT-file header alone has 128", size));
   if (!text_header) return CheckMat4FileComplete(in, size, file);
 
   // v7.3: an HDF5 file after a 512-byte user block. The superblock records the end-of-file address.
@@ -469,8 +499,7 @@ MatReader::MatReader(const fs::path& path) : lock_(MatMutex()), file_(path.strin
   mat_ = Mat_Open(file_.c_str(), MAT_ACC_RDONLY);
   if (!mat_)
     throw InputError(file_, "",
-                     "not a MATLAB .mat file matio can read (v4, v5 or v7.3), or it is damaged" +
-                         TakeMatLog());
+                     "not a MATLAB .mat file matio can read (v4, v5 or v7.3), or it is damaged" + TakeMatLog());
   Mat_Rewind(mat_);
   while (matvar_t* v = Mat_VarReadNextInfo(mat_)) {
     vars_.push_back(DescribeMatVar(*v));
@@ -502,10 +531,14 @@ MatReader::~MatReader() {
 
 std::string MatReader::format() const {
   switch (Mat_GetVersion(mat_)) {
-    case MAT_FT_MAT73: return "MAT v7.3";
-    case MAT_FT_MAT5: return "MAT v5";
-    case MAT_FT_MAT4: return "MAT v4";
-    default: return "MAT";
+    case MAT_FT_MAT73:
+      return "MAT v7.3";
+    case MAT_FT_MAT5:
+      return "MAT v5";
+    case MAT_FT_MAT4:
+      return "MAT v4";
+    default:
+      return "MAT";
   }
 }
 
@@ -537,8 +570,7 @@ MatVarPtr MatReader::Read(const std::string& name) const {
   MatVarPtr v(Mat_VarRead(mat_, name.c_str()));
   // matio returns a variable even when decompression failed part way; it says so in its log.
   if (!v || t_mat_failed)
-    throw InputError(file_, name,
-                     "cannot read this variable (the file is damaged or truncated)" + TakeMatLog());
+    throw InputError(file_, name, "cannot read this variable (the file is damaged or truncated)" + TakeMatLog());
   if (v->data == nullptr && NumelOf(*v) > 0 && v->class_type != MAT_C_EMPTY)
     throw InputError(file_, name, "the variable's data could not be read" + TakeMatLog());
   return v;
@@ -558,9 +590,9 @@ std::vector<double> ToDoubles(const matvar_t& v, const std::string& file) {
 double ScalarOf(const matvar_t& v, const std::string& file) {
   const auto values = ToDoubles(v, file);
   if (values.size() != 1)
-    throw InputError(file, v.name ? v.name : "",
-                     fmt::format("expected a single number, found {} values ({})", values.size(),
-                                 DescribeMatVar(v).dims_text()));
+    throw InputError(
+        file, v.name ? v.name : "",
+        fmt::format("expected a single number, found {} values ({})", values.size(), DescribeMatVar(v).dims_text()));
   return values[0];
 }
 
@@ -588,8 +620,7 @@ std::vector<std::string> StringsOf(const matvar_t& v, const std::string& file) {
       }
       if (cell->class_type != MAT_C_CHAR)
         throw InputError(file, name,
-                         fmt::format("expected a cell array of text, cell {} is {}", i + 1,
-                                     ClassName(*cell)));
+                         fmt::format("expected a cell array of text, cell {} is {}", i + 1, ClassName(*cell)));
       auto parts = StringsOf(*cell, file);
       std::string joined;
       for (const auto& p : parts) {
@@ -601,17 +632,20 @@ std::vector<std::string> StringsOf(const matvar_t& v, const std::string& file) {
     return out;
   }
   if (v.rank != 2)
-    throw InputError(file, name,
-                     fmt::format("expected text (one name per row), found {} {}", ClassName(v),
-                                 DescribeMatVar(v).dims_text()));
+    throw InputError(
+        file, name,
+        fmt::format("expected text (one name per row), found {} {}", ClassName(v), DescribeMatVar(v).dims_text()));
   const std::size_t n = v.dims[0], m = v.dims[1];
   if (v.class_type == MAT_C_CHAR) {
     if (!v.data) throw InputError(file, name, "the text could not be read");
     if (v.data_size > 0 && !DataCovers(v, static_cast<std::size_t>(v.data_size))) ThrowShortData(v, file);
     switch (v.data_size) {
-      case 1: return RowsAsStrings(static_cast<const unsigned char*>(v.data), n, m);
-      case 2: return RowsAsStrings(static_cast<const std::uint16_t*>(v.data), n, m);
-      case 4: return RowsAsStrings(static_cast<const std::uint32_t*>(v.data), n, m);
+      case 1:
+        return RowsAsStrings(static_cast<const unsigned char*>(v.data), n, m);
+      case 2:
+        return RowsAsStrings(static_cast<const std::uint16_t*>(v.data), n, m);
+      case 4:
+        return RowsAsStrings(static_cast<const std::uint32_t*>(v.data), n, m);
       default:
         throw InputError(file, name, fmt::format("unsupported character size {}", v.data_size));
     }
@@ -623,16 +657,13 @@ std::vector<std::string> StringsOf(const matvar_t& v, const std::string& file) {
 
 // ---- writer -------------------------------------------------------------------------------
 
-MatWriter::MatWriter(const fs::path& path, const MatWriteOptions& options)
-    : lock_(MatMutex()), path_(path) {
+MatWriter::MatWriter(const fs::path& path, const MatWriteOptions& options) : lock_(MatMutex()), path_(path) {
   InstallMatLog();
   RequireWritableTarget(path);
   const fs::path temp = out_.Add(path);
   TakeMatLog();
-  mat_ = Mat_CreateVer(temp.c_str(), nullptr,
-                       options.version == MatVersion::kV73 ? MAT_FT_MAT73 : MAT_FT_MAT5);
-  if (!mat_)
-    throw Error(fmt::format("{}: cannot create the .mat file{}", path.string(), TakeMatLog()));
+  mat_ = Mat_CreateVer(temp.c_str(), nullptr, options.version == MatVersion::kV73 ? MAT_FT_MAT73 : MAT_FT_MAT5);
+  if (!mat_) throw Error(fmt::format("{}: cannot create the .mat file{}", path.string(), TakeMatLog()));
   compression_ = options.compress ? MAT_COMPRESSION_ZLIB : MAT_COMPRESSION_NONE;
 }
 
@@ -643,8 +674,7 @@ MatWriter::~MatWriter() {
 
 void MatWriter::Write(matvar_t* var, const char* name) {
   MatVarPtr owned(var);
-  if (!var)
-    throw Error(fmt::format("{}: cannot create variable {}{}", path_.string(), name, TakeMatLog()));
+  if (!var) throw Error(fmt::format("{}: cannot create variable {}{}", path_.string(), name, TakeMatLog()));
   if (Mat_VarWrite(mat_, var, compression_) != 0)
     throw Error(fmt::format("{}: cannot write variable {}{}", path_.string(), name, TakeMatLog()));
   ++written_;
@@ -652,18 +682,15 @@ void MatWriter::Write(matvar_t* var, const char* name) {
 
 void MatWriter::Matrix(const char* name, const double* data, std::size_t rows, std::size_t cols) {
   std::size_t dims[2] = {rows, cols};
-  Write(Mat_VarCreate(name, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, const_cast<double*>(data),
-                      MAT_F_DONT_COPY_DATA),
+  Write(Mat_VarCreate(name, MAT_C_DOUBLE, MAT_T_DOUBLE, 2, dims, const_cast<double*>(data), MAT_F_DONT_COPY_DATA),
         name);
 }
 
 void MatWriter::Scalar(const char* name, double value) { Matrix(name, &value, 1, 1); }
 
-void MatWriter::Uint8(const char* name, const std::uint8_t* data, std::size_t rows,
-                      std::size_t cols) {
+void MatWriter::Uint8(const char* name, const std::uint8_t* data, std::size_t rows, std::size_t cols) {
   std::size_t dims[2] = {rows, cols};
-  Write(Mat_VarCreate(name, MAT_C_UINT8, MAT_T_UINT8, 2, dims, const_cast<std::uint8_t*>(data),
-                      MAT_F_DONT_COPY_DATA),
+  Write(Mat_VarCreate(name, MAT_C_UINT8, MAT_T_UINT8, 2, dims, const_cast<std::uint8_t*>(data), MAT_F_DONT_COPY_DATA),
         name);
 }
 
@@ -673,8 +700,7 @@ void MatWriter::Strings(const char* name, const std::vector<std::string>& values
   if (!cell) throw Error(fmt::format("{}: cannot create variable {}", path_.string(), name));
   for (std::size_t i = 0; i < values.size(); ++i) {
     std::size_t cdims[2] = {1, values[i].size()};
-    matvar_t* text = Mat_VarCreate(nullptr, MAT_C_CHAR, MAT_T_UTF8, 2, cdims,
-                                   const_cast<char*>(values[i].data()), 0);
+    matvar_t* text = Mat_VarCreate(nullptr, MAT_C_CHAR, MAT_T_UTF8, 2, cdims, const_cast<char*>(values[i].data()), 0);
     if (!text) throw Error(fmt::format("{}: cannot create variable {}", path_.string(), name));
     Mat_VarSetCell(cell.get(), static_cast<int>(i), text);
   }
@@ -684,8 +710,7 @@ void MatWriter::Strings(const char* name, const std::vector<std::string>& values
 void MatWriter::Commit() {
   const int rc = Mat_Close(mat_);
   mat_ = nullptr;
-  if (rc != 0)
-    throw Error(fmt::format("{}: writing the .mat file failed{}", path_.string(), TakeMatLog()));
+  if (rc != 0) throw Error(fmt::format("{}: writing the .mat file failed{}", path_.string(), TakeMatLog()));
   // matio does not report every failed write (a full disk leaves a short or empty file behind a
   // success code): read the file back before it takes the final name.
   std::size_t found = 0;
@@ -704,9 +729,10 @@ void MatWriter::Commit() {
   }
   const std::string log = TakeMatLog();
   if (found != written_ || !why.empty())
-    throw Error(fmt::format("{}: writing the .mat file failed: {} of {} variables readable after writing (disk "
-                            "full?){}{}",
-                            path_.string(), found, written_, why, log));
+    throw Error(
+        fmt::format("{}: writing the .mat file failed: {} of {} variables readable after writing (disk "
+                    "full?){}{}",
+                    path_.string(), found, written_, why, log));
   out_.Commit();
 }
 

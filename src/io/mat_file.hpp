@@ -67,30 +67,52 @@ bool DataCovers(const matvar_t& v, std::size_t element_size);
 // Throws InputError for non-numeric, complex or sparse variables.
 template <typename F>
 void VisitNumeric(const matvar_t& v, const std::string& file, F&& f) {
-  if (!IsNumericClass(v) || v.isComplex || (v.data == nullptr && NumelOf(v) > 0))
-    ThrowNotNumeric(v, file);
+  if (!IsNumericClass(v) || v.isComplex || (v.data == nullptr && NumelOf(v) > 0)) ThrowNotNumeric(v, file);
   const std::size_t n = NumelOf(v);
   auto check = [&](std::size_t size) {
     if (n > 0 && !DataCovers(v, size)) ThrowShortData(v, file);
   };
   switch (v.class_type) {
-    case MAT_C_DOUBLE: case MAT_C_INT64: case MAT_C_UINT64: check(8); break;
-    case MAT_C_SINGLE: case MAT_C_INT32: case MAT_C_UINT32: check(4); break;
-    case MAT_C_INT16: case MAT_C_UINT16: check(2); break;
-    default: check(1);
+    case MAT_C_DOUBLE:
+    case MAT_C_INT64:
+    case MAT_C_UINT64:
+      check(8);
+      break;
+    case MAT_C_SINGLE:
+    case MAT_C_INT32:
+    case MAT_C_UINT32:
+      check(4);
+      break;
+    case MAT_C_INT16:
+    case MAT_C_UINT16:
+      check(2);
+      break;
+    default:
+      check(1);
   }
   switch (v.class_type) {
-    case MAT_C_DOUBLE: return f(static_cast<const double*>(v.data), n);
-    case MAT_C_SINGLE: return f(static_cast<const float*>(v.data), n);
-    case MAT_C_INT8: return f(static_cast<const std::int8_t*>(v.data), n);
-    case MAT_C_UINT8: return f(static_cast<const std::uint8_t*>(v.data), n);
-    case MAT_C_INT16: return f(static_cast<const std::int16_t*>(v.data), n);
-    case MAT_C_UINT16: return f(static_cast<const std::uint16_t*>(v.data), n);
-    case MAT_C_INT32: return f(static_cast<const std::int32_t*>(v.data), n);
-    case MAT_C_UINT32: return f(static_cast<const std::uint32_t*>(v.data), n);
-    case MAT_C_INT64: return f(static_cast<const std::int64_t*>(v.data), n);
-    case MAT_C_UINT64: return f(static_cast<const std::uint64_t*>(v.data), n);
-    default: ThrowNotNumeric(v, file);
+    case MAT_C_DOUBLE:
+      return f(static_cast<const double*>(v.data), n);
+    case MAT_C_SINGLE:
+      return f(static_cast<const float*>(v.data), n);
+    case MAT_C_INT8:
+      return f(static_cast<const std::int8_t*>(v.data), n);
+    case MAT_C_UINT8:
+      return f(static_cast<const std::uint8_t*>(v.data), n);
+    case MAT_C_INT16:
+      return f(static_cast<const std::int16_t*>(v.data), n);
+    case MAT_C_UINT16:
+      return f(static_cast<const std::uint16_t*>(v.data), n);
+    case MAT_C_INT32:
+      return f(static_cast<const std::int32_t*>(v.data), n);
+    case MAT_C_UINT32:
+      return f(static_cast<const std::uint32_t*>(v.data), n);
+    case MAT_C_INT64:
+      return f(static_cast<const std::int64_t*>(v.data), n);
+    case MAT_C_UINT64:
+      return f(static_cast<const std::uint64_t*>(v.data), n);
+    default:
+      ThrowNotNumeric(v, file);
   }
 }
 std::vector<double> ToDoubles(const matvar_t& v, const std::string& file);

@@ -27,13 +27,12 @@ struct MatSceneLayout {
 // when something does but cannot be used (wrong rank, sizes that disagree).
 std::optional<MatSceneLayout> RecognizeMatScene(const MatReader& mr, const MatSceneOptions& options);
 
-Scene ReadMatSceneDetailed(const std::filesystem::path& path, const MatSceneOptions& options,
-                           ReadDetails* details);
+Scene ReadMatSceneDetailed(const std::filesystem::path& path, const MatSceneOptions& options, ReadDetails* details);
 
-GroundTruth ReadMatGroundTruthImpl(const std::filesystem::path& path, const Scene* scene,
-                                   MatPixelOrder pixel_order, const std::string& band_spec);
+GroundTruth ReadMatGroundTruthImpl(const std::filesystem::path& path, const Scene* scene, MatPixelOrder pixel_order,
+                                   const std::string& band_spec);
 
-MatrixF VarToMatrix(const matvar_t& v, const std::string& file, PixelLayout layout, Index bands,
-                    Index rows, Index cols, bool row_major, bool* integer_valued);
+MatrixF VarToMatrix(const matvar_t& v, const std::string& file, PixelLayout layout, Index bands, Index rows, Index cols,
+                    bool row_major, bool* integer_valued);
 
 }  // namespace unmix::io::detail

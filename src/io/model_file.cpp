@@ -1,16 +1,16 @@
 #include "unmix/nets/model_file.hpp"
 
-#include <cmath>
-#include <cstdint>
-#include <limits>
-#include <fstream>
-#include <sstream>
-
 #include <fmt/format.h>
 
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "core/record_json.hpp"
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
-#include "core/record_json.hpp"
 
 namespace unmix::nets {
 
@@ -90,9 +90,9 @@ Model LoadModel(const std::filesystem::path& path) {
       throw InputError(file, "bands/endmembers",
                        fmt::format("must be positive (found {} and {})", m.bands, m.endmembers));
     if (m.endmembers > m.bands)
-      throw InputError(file, "endmembers",
-                       fmt::format("{} endmembers exceed the {} bands (no model is trained so)", m.endmembers,
-                                   m.bands));
+      throw InputError(
+          file, "endmembers",
+          fmt::format("{} endmembers exceed the {} bands (no model is trained so)", m.endmembers, m.bands));
     if (j.contains("wavelengths")) m.wavelengths = j["wavelengths"].get<std::vector<double>>();
     if (!m.wavelengths.empty() && static_cast<Index>(m.wavelengths.size()) != m.bands)
       throw InputError(file, "wavelengths", fmt::format("expected {} values, found {}", m.bands, m.wavelengths.size()));
@@ -113,9 +113,9 @@ Model LoadModel(const std::filesystem::path& path) {
       if (rows < 0 || cols < 0 || __builtin_mul_overflow(rows, cols, &count))
         throw InputError(file, "tensors." + name, fmt::format("impossible shape {} x {}", rows, cols));
       if (!data.is_array() || static_cast<Index>(data.size()) != count)
-        throw InputError(file, "tensors." + name,
-                         fmt::format("{} x {} needs {} values, found {}", rows, cols, count,
-                                     data.is_array() ? data.size() : 0));
+        throw InputError(
+            file, "tensors." + name,
+            fmt::format("{} x {} needs {} values, found {}", rows, cols, count, data.is_array() ? data.size() : 0));
       MatrixF mat(rows, cols);
       Index k = 0;
       for (Index i = 0; i < rows; ++i)

@@ -12,7 +12,7 @@ struct RasterDetails {
   std::string projection_name;
 };
 
-Scene ReadRasterDetailed(const std::filesystem::path& path, const RasterReadOptions& options,
-                         ReadDetails* details, RasterDetails* raster = nullptr);
+Scene ReadRasterDetailed(const std::filesystem::path& path, const RasterReadOptions& options, ReadDetails* details,
+                         RasterDetails* raster = nullptr);
 
 }  // namespace unmix::io::detail

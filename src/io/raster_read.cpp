@@ -1,14 +1,13 @@
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "io/common.hpp"
 #include "io/envi_header.hpp"
@@ -35,8 +34,8 @@ fs::path FindEnviHeader(const fs::path& data_file) {
   replaced.replace_extension(".hdr");
   fs::path replaced_upper = data_file;
   replaced_upper.replace_extension(".HDR");
-  for (const fs::path& c : {replaced, fs::path(data_file.string() + ".hdr"), replaced_upper,
-                            fs::path(data_file.string() + ".HDR")})
+  for (const fs::path& c :
+       {replaced, fs::path(data_file.string() + ".hdr"), replaced_upper, fs::path(data_file.string() + ".HDR")})
     if (c != data_file && IsFile(c)) return c;
   return {};
 }
@@ -45,8 +44,8 @@ fs::path FindEnviDataFile(const fs::path& header) {
   fs::path stem = header;
   stem.replace_extension();
   if (IsFile(stem)) return stem;
-  for (const char* ext : {".img", ".dat", ".bsq", ".bil", ".bip", ".raw", ".bin", ".IMG", ".DAT",
-                          ".BSQ", ".BIL", ".BIP", ".RAW"}) {
+  for (const char* ext :
+       {".img", ".dat", ".bsq", ".bil", ".bip", ".raw", ".bin", ".IMG", ".DAT", ".BSQ", ".BIL", ".BIP", ".RAW"}) {
     fs::path c = stem;
     c += ext;
     if (IsFile(c)) return c;
@@ -61,13 +60,13 @@ namespace {
 // Drivers whose pixels are raw bytes at fixed offsets, so a short file means missing pixels
 // (GDAL would return zeros for them without an error).
 bool IsRawDriver(const std::string& driver) {
-  return driver == "EHdr" || driver == "GenBin" || driver == "BT" || driver == "LAN" ||
-         driver == "PAux" || driver == "MFF" || driver == "ISCE" || driver == "NDF";
+  return driver == "EHdr" || driver == "GenBin" || driver == "BT" || driver == "LAN" || driver == "PAux" ||
+         driver == "MFF" || driver == "ISCE" || driver == "NDF";
 }
 
 void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::string& file) {
-  const auto samples = hdr.Integer("samples"), lines = hdr.Integer("lines"),
-             bands = hdr.Integer("bands"), type = hdr.Integer("data type");
+  const auto samples = hdr.Integer("samples"), lines = hdr.Integer("lines"), bands = hdr.Integer("bands"),
+             type = hdr.Integer("data type");
   const std::int64_t offset = hdr.Integer("header offset").value_or(0);
   if (!samples || !lines || !bands) return;  // GDAL would not have opened it
   // GDAL falls back to bytes, band-sequential, native byte order when these keys are absent, so
@@ -78,8 +77,7 @@ void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::strin
   const int size = EnviHeader::DataTypeSize(*type);
   if (size > 1 && !hdr.Has("byte order"))
     throw InputError(hdr.file(), "byte order", "missing (the header is incomplete or truncated)");
-  if (size == 0)
-    throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *type));
+  if (size == 0) throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *type));
   // Values GDAL would take silently in its own way: any byte order but 0 as big-endian, an
   // unknown interleave as BSQ, a data ignore value that is not a number as 0.
   if (hdr.Has("byte order")) {
@@ -91,7 +89,8 @@ void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::strin
   if (hdr.Has("interleave")) {
     const std::string il = ToLower(Trim(hdr.Get("interleave")));
     if (il != "bsq" && il != "bil" && il != "bip")
-      throw InputError(hdr.file(), "interleave", fmt::format("expected bsq, bil or bip, found '{}'", hdr.Get("interleave")));
+      throw InputError(hdr.file(), "interleave",
+                       fmt::format("expected bsq, bil or bip, found '{}'", hdr.Get("interleave")));
   }
   if (hdr.Has("data ignore value")) {
     double v = 0;
@@ -102,8 +101,9 @@ void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::strin
     if (text.empty() || end != text.c_str() + text.size())
       throw InputError(hdr.file(), "data ignore value", fmt::format("expected a number, found '{}'", text));
     if (std::isinf(v) || (errno == ERANGE && v != 0))
-      throw InputError(hdr.file(), "data ignore value",
-                       fmt::format("expected a finite number (or nan), found '{}', beyond the range of any pixel type", text));
+      throw InputError(
+          hdr.file(), "data ignore value",
+          fmt::format("expected a finite number (or nan), found '{}', beyond the range of any pixel type", text));
     (void)v;
   }
   for (const auto& [key, v] : {std::pair{"samples", *samples}, {"lines", *lines}, {"bands", *bands}})
@@ -126,8 +126,7 @@ void CheckEnviSize(const EnviHeader& hdr, const fs::path& data, const std::strin
                      fmt::format("the header {} promises {} bytes ({} samples x {} lines x {} "
                                  "bands x {} bytes{}), the data file {} holds {}: it is truncated",
                                  hdr.file(), expected, *samples, *lines, *bands, size,
-                                 offset ? fmt::format(" + {} header bytes", offset) : "",
-                                 data.string(), actual));
+                                 offset ? fmt::format(" + {} header bytes", offset) : "", data.string(), actual));
   if (actual > expected)
     throw InputError(file, "size",
                      fmt::format("the header {} describes {} bytes ({} samples x {} lines x {} bands x {} bytes{}), "
@@ -140,8 +139,8 @@ std::string EnviInterleave(const EnviHeader& hdr) { return ToLower(hdr.Get("inte
 
 }  // namespace
 
-Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& options,
-                         ReadDetails* details, RasterDetails* raster) {
+Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& options, ReadDetails* details,
+                         RasterDetails* raster) {
   EnsureGdal();
   RequireReadableFile(path_in);
   const std::string file = path_in.string();
@@ -177,9 +176,8 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
   ReadDetails& info = details ? *details : local;
 
   GdalErrorCapture errors;
-  DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(
-      path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr,
-      nullptr)));
+  DatasetPtr ds(static_cast<GDALDataset*>(
+      GDALOpenEx(path.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, nullptr, nullptr, nullptr)));
   if (!ds) {
     // With an ENVI header beside it, the header usually says why: name its field.
     if (const fs::path hdr_path = FindEnviHeader(path); !hdr_path.empty()) {
@@ -193,8 +191,7 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
         throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *hdr.Integer("data type")));
     }
     throw InputError(file, "",
-                     "not a raster GDAL can read, nor a .mat file: " +
-                         errors.message("format not recognised"));
+                     "not a raster GDAL can read, nor a .mat file: " + errors.message("format not recognised"));
   }
   const std::string driver = ds->GetDriver() ? ds->GetDriver()->GetDescription() : "";
   info.format = driver;
@@ -218,8 +215,7 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
       CheckEnviSize(*hdr, path, file);
       const std::string il = EnviInterleave(*hdr);
       info.layout = il.empty() ? "ENVI" : "ENVI " + ToLower(il);
-      if (const auto bo = hdr->Integer("byte order"))
-        info.layout += *bo == 1 ? ", big-endian" : ", little-endian";
+      if (const auto bo = hdr->Integer("byte order")) info.layout += *bo == 1 ? ", big-endian" : ", little-endian";
     }
   } else if (IsRawDriver(driver)) {
     char** list = ds->GetFileList();
@@ -227,10 +223,8 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
       std::error_code ec;
       const std::uint64_t actual = fs::file_size(list[0], ec);
       const std::uint64_t needed =
-          static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols) *
-          static_cast<std::uint64_t>(band_count) *
-          static_cast<std::uint64_t>(
-              GDALGetDataTypeSizeBytes(ds->GetRasterBand(1)->GetRasterDataType()));
+          static_cast<std::uint64_t>(rows) * static_cast<std::uint64_t>(cols) * static_cast<std::uint64_t>(band_count) *
+          static_cast<std::uint64_t>(GDALGetDataTypeSizeBytes(ds->GetRasterBand(1)->GetRasterDataType()));
       if (!ec && actual < needed)
         throw InputError(file, "size",
                          fmt::format("the header promises at least {} bytes of pixels, the data "
@@ -247,8 +241,7 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
   const GDALDataType type = ds->GetRasterBand(1)->GetRasterDataType();
   info.data_type = GDALGetDataTypeName(type);
   if (GDALDataTypeIsComplex(type))
-    throw InputError(file, "data type",
-                     fmt::format("complex pixels ({}) are not supported", info.data_type));
+    throw InputError(file, "data type", fmt::format("complex pixels ({}) are not supported", info.data_type));
 
   // Bands to keep: the ENVI bad-band list marks unusable bands with 0.
   std::vector<int> keep;
@@ -257,16 +250,13 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
     bbl = hdr->Numbers("bbl");
     if (!bbl.empty() && static_cast<int>(bbl.size()) != band_count)
       throw InputError(hdr->file(), "bbl",
-                       fmt::format("expected {} values (one per band), found {}", band_count,
-                                   bbl.size()));
+                       fmt::format("expected {} values (one per band), found {}", band_count, bbl.size()));
   }
   for (int b = 0; b < band_count; ++b)
     if (bbl.empty() || bbl[static_cast<size_t>(b)] != 0) keep.push_back(b + 1);
-  if (keep.empty())
-    throw InputError(hdr->file(), "bbl", "every band is marked bad (bbl = 0): nothing to read");
+  if (keep.empty()) throw InputError(hdr->file(), "bbl", "every band is marked bad (bbl = 0): nothing to read");
   info.bad_bands = band_count - static_cast<Index>(keep.size());
-  if (info.bad_bands > 0)
-    info.notes.push_back(fmt::format("{} bands marked bad (bbl = 0) dropped", info.bad_bands));
+  if (info.bad_bands > 0) info.notes.push_back(fmt::format("{} bands marked bad (bbl = 0) dropped", info.bad_bands));
 
   Index p = static_cast<Index>(keep.size());
   const Index n = static_cast<Index>(rows) * cols;
@@ -277,12 +267,10 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
   scene.data.resize(p, n);
   const GSpacing fsize = sizeof(float);
   errors.clear();
-  if (ds->RasterIO(GF_Read, 0, 0, cols, rows, scene.data.data(), cols, rows, GDT_Float32,
-                   static_cast<int>(p), keep.data(), fsize * p, fsize * p * cols, fsize,
-                   nullptr) != CE_None)
+  if (ds->RasterIO(GF_Read, 0, 0, cols, rows, scene.data.data(), cols, rows, GDT_Float32, static_cast<int>(p),
+                   keep.data(), fsize * p, fsize * p * cols, fsize, nullptr) != CE_None)
     throw InputError(file, "",
-                     "reading the pixel values failed (the file is truncated or damaged): " +
-                         errors.message());
+                     "reading the pixel values failed (the file is truncated or damaged): " + errors.message());
 
   // Nodata: per band (the file's value, ENVI `data ignore value`, or the override), and NaN.
   std::vector<float> nodata(static_cast<size_t>(p), std::numeric_limits<float>::quiet_NaN());
@@ -309,8 +297,8 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
     const int flags = b1->GetMaskFlags();
     if ((flags & GMF_PER_DATASET) && !(flags & (GMF_ALL_VALID | GMF_NODATA | GMF_ALPHA))) {
       mask.resize(static_cast<size_t>(n));
-      if (b1->GetMaskBand()->RasterIO(GF_Read, 0, 0, cols, rows, mask.data(), cols, rows,
-                                      GDT_Byte, 0, 0, nullptr) != CE_None)
+      if (b1->GetMaskBand()->RasterIO(GF_Read, 0, 0, cols, rows, mask.data(), cols, rows, GDT_Byte, 0, 0, nullptr) !=
+          CE_None)
         throw InputError(file, "mask", "reading the validity mask failed: " + errors.message());
     }
   }
@@ -351,8 +339,7 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
       nodata = std::move(nodata2);
       has_nodata = std::move(has_nodata2);
       p = static_cast<Index>(keep.size());
-      const std::string count =
-          dropped.size() == 1 ? "1 band holds" : fmt::format("{} bands hold", dropped.size());
+      const std::string count = dropped.size() == 1 ? "1 band holds" : fmt::format("{} bands hold", dropped.size());
       info.notes.push_back(fmt::format("{} no value in any pixel (NaN, infinite or nodata): dropped (file bands {})",
                                        count, fmt::join(dropped, ", ")));
     }
@@ -413,8 +400,7 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
     const auto all = hdr->Numbers("wavelength");
     if (!all.empty() && static_cast<int>(all.size()) != band_count)
       throw InputError(hdr->file(), "wavelength",
-                       fmt::format("expected {} values (one per band), found {}", band_count,
-                                   all.size()));
+                       fmt::format("expected {} values (one per band), found {}", band_count, all.size()));
     for (int b : keep)
       if (!all.empty()) wl.push_back(all[static_cast<size_t>(b - 1)]);
     units = hdr->Get("wavelength units");

@@ -1,12 +1,11 @@
 #include <cpl_string.h>
+#include <fmt/format.h>
 #include <gdal_priv.h>
 
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "io/common.hpp"
 #include "io/gdal_util.hpp"
@@ -62,9 +61,13 @@ void RewriteEnviDescription(const fs::path& header, const std::string& descripti
 // `band_names`, at `wavelengths` (empty: unknown) in `wavelength_units`.
 RasterLayout LayoutOnGridOf(const Scene& scene, std::vector<std::string> band_names,
                             std::vector<double> wavelengths = {}, std::string wavelength_units = {}) {
-  return {.rows = scene.rows, .cols = scene.cols, .band_names = std::move(band_names),
-          .wavelengths = std::move(wavelengths), .wavelength_units = std::move(wavelength_units),
-          .valid = scene.valid, .geo = scene.geo};
+  return {.rows = scene.rows,
+          .cols = scene.cols,
+          .band_names = std::move(band_names),
+          .wavelengths = std::move(wavelengths),
+          .wavelength_units = std::move(wavelength_units),
+          .valid = scene.valid,
+          .geo = scene.geo};
 }
 
 std::string Join(const std::vector<double>& values) {
@@ -82,37 +85,35 @@ RasterFormat ResolveRasterFormat(const fs::path& path, RasterFormat requested) {
   if (requested != RasterFormat::kAuto) return requested;
   const std::string ext = detail::ToLower(path.extension().string());
   if (ext == ".tif" || ext == ".tiff" || ext == ".gtiff") return RasterFormat::kGTiff;
-  if (ext.empty() || ext == ".img" || ext == ".dat" || ext == ".bsq" || ext == ".bil" ||
-      ext == ".bip" || ext == ".raw" || ext == ".envi" || ext == ".hdr")
+  if (ext.empty() || ext == ".img" || ext == ".dat" || ext == ".bsq" || ext == ".bil" || ext == ".bip" ||
+      ext == ".raw" || ext == ".envi" || ext == ".hdr")
     return RasterFormat::kEnvi;
-  throw OptionError(fmt::format("{}: cannot tell the raster format from the extension '{}' (use "
-                                ".tif for GeoTIFF, .img for ENVI)",
-                                path.string(), ext));
+  throw OptionError(
+      fmt::format("{}: cannot tell the raster format from the extension '{}' (use "
+                  ".tif for GeoTIFF, .img for ENVI)",
+                  path.string(), ext));
 }
 
-void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
-                 const RasterLayout& layout, const RasterWriteOptions& options) {
+void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values, const RasterLayout& layout,
+                 const RasterWriteOptions& options) {
   detail::EnsureGdal();
   const RasterFormat format = ResolveRasterFormat(path, options.format);
   const std::string file = path.string();
   const Index p = values.rows(), n = values.cols();
   if (p < 1 || layout.rows < 1 || layout.cols < 1)
-    throw Error(fmt::format("{}: nothing to write ({} bands, {} x {} pixels)", file, p,
-                            layout.rows, layout.cols));
+    throw Error(fmt::format("{}: nothing to write ({} bands, {} x {} pixels)", file, p, layout.rows, layout.cols));
   if (layout.rows * layout.cols != n)
-    throw Error(fmt::format("{}: {} x {} pixels need {} columns, the matrix has {}", file,
-                            layout.rows, layout.cols, layout.rows * layout.cols, n));
+    throw Error(fmt::format("{}: {} x {} pixels need {} columns, the matrix has {}", file, layout.rows, layout.cols,
+                            layout.rows * layout.cols, n));
   if (!layout.band_names.empty() && static_cast<Index>(layout.band_names.size()) != p)
     throw Error(fmt::format("{}: {} band names for {} bands", file, layout.band_names.size(), p));
   if (!layout.wavelengths.empty() && static_cast<Index>(layout.wavelengths.size()) != p)
     throw Error(fmt::format("{}: {} wavelengths for {} bands", file, layout.wavelengths.size(), p));
   if (!layout.valid.empty() && static_cast<Index>(layout.valid.size()) != n)
-    throw Error(fmt::format("{}: validity mask has {} entries for {} pixels", file,
-                            layout.valid.size(), n));
+    throw Error(fmt::format("{}: validity mask has {} entries for {} pixels", file, layout.valid.size(), n));
   constexpr Index kIntMax = std::numeric_limits<int>::max();
   if (layout.rows > kIntMax || layout.cols > kIntMax || p > 65535)
-    throw Error(fmt::format("{}: {} x {} x {} is too large for a raster", file, layout.rows,
-                            layout.cols, p));
+    throw Error(fmt::format("{}: {} x {} x {} is too large for a raster", file, layout.rows, layout.cols, p));
 
   fs::path data_path = path;
   if (format == RasterFormat::kEnvi && detail::IEquals(path.extension().string(), ".hdr"))
@@ -130,8 +131,7 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
 
   detail::ScopedGdalConfig no_pam("GDAL_PAM_ENABLED", "NO");
   detail::GdalErrorCapture errors;
-  GDALDriver* driver =
-      GetGDALDriverManager()->GetDriverByName(format == RasterFormat::kEnvi ? "ENVI" : "GTiff");
+  GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(format == RasterFormat::kEnvi ? "ENVI" : "GTiff");
   if (!driver) throw Error(fmt::format("{}: GDAL lacks the driver for this format", file));
 
   CPLStringList create;
@@ -148,9 +148,8 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
       create.SetNameValue("PREDICTOR", "3");
     }
   }
-  detail::DatasetPtr ds(driver->Create(temp.c_str(), static_cast<int>(layout.cols),
-                                       static_cast<int>(layout.rows), static_cast<int>(p),
-                                       GDT_Float32, create.List()));
+  detail::DatasetPtr ds(driver->Create(temp.c_str(), static_cast<int>(layout.cols), static_cast<int>(layout.rows),
+                                       static_cast<int>(p), GDT_Float32, create.List()));
   if (!ds) throw Error(fmt::format("{}: cannot create the raster: {}", file, errors.message()));
 
   if (layout.geo.geotransform) {
@@ -158,8 +157,7 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
     if (ds->SetGeoTransform(gt.data()) != CE_None)
       throw Error(fmt::format("{}: cannot set the geotransform: {}", file, errors.message()));
   }
-  if (!layout.geo.projection_wkt.empty() &&
-      ds->SetProjection(layout.geo.projection_wkt.c_str()) != CE_None)
+  if (!layout.geo.projection_wkt.empty() && ds->SetProjection(layout.geo.projection_wkt.c_str()) != CE_None)
     throw Error(fmt::format("{}: cannot set the projection: {}", file, errors.message()));
   const std::string units = layout.wavelength_units;
   if (format == RasterFormat::kGTiff) {
@@ -174,8 +172,7 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
     if (!layout.band_names.empty()) band->SetDescription(layout.band_names[static_cast<size_t>(b)].c_str());
     band->SetNoDataValue(std::numeric_limits<double>::quiet_NaN());
     if (format == RasterFormat::kGTiff && !layout.wavelengths.empty()) {
-      band->SetMetadataItem("wavelength",
-                            fmt::format("{}", layout.wavelengths[static_cast<size_t>(b)]).c_str());
+      band->SetMetadataItem("wavelength", fmt::format("{}", layout.wavelengths[static_cast<size_t>(b)]).c_str());
       if (!units.empty()) band->SetMetadataItem("wavelength_units", units.c_str());
     }
   }
@@ -187,10 +184,10 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
   for (auto v : layout.valid) all_valid = all_valid && v;
   CPLErr rc = CE_None;
   if (all_valid) {
-    rc = ds->RasterIO(GF_Write, 0, 0, static_cast<int>(layout.cols), static_cast<int>(layout.rows),
-                      const_cast<float*>(values.data()), static_cast<int>(layout.cols),
-                      static_cast<int>(layout.rows), GDT_Float32, static_cast<int>(p), nullptr,
-                      pixel_space, pixel_space * layout.cols, fsize, nullptr);
+    rc =
+        ds->RasterIO(GF_Write, 0, 0, static_cast<int>(layout.cols), static_cast<int>(layout.rows),
+                     const_cast<float*>(values.data()), static_cast<int>(layout.cols), static_cast<int>(layout.rows),
+                     GDT_Float32, static_cast<int>(p), nullptr, pixel_space, pixel_space * layout.cols, fsize, nullptr);
   } else {
     std::vector<float> line(static_cast<size_t>(p * layout.cols));
     const float nan = std::numeric_limits<float>::quiet_NaN();
@@ -205,25 +202,21 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
           std::fill(dst, dst + p, nan);
         }
       }
-      rc = ds->RasterIO(GF_Write, 0, static_cast<int>(r), static_cast<int>(layout.cols), 1,
-                        line.data(), static_cast<int>(layout.cols), 1, GDT_Float32,
-                        static_cast<int>(p), nullptr, fsize * p, fsize * p * layout.cols, fsize,
-                        nullptr);
+      rc = ds->RasterIO(GF_Write, 0, static_cast<int>(r), static_cast<int>(layout.cols), 1, line.data(),
+                        static_cast<int>(layout.cols), 1, GDT_Float32, static_cast<int>(p), nullptr, fsize * p,
+                        fsize * p * layout.cols, fsize, nullptr);
     }
   }
-  if (rc != CE_None)
-    throw Error(fmt::format("{}: writing the pixels failed: {}", file, errors.message()));
+  if (rc != CE_None) throw Error(fmt::format("{}: writing the pixels failed: {}", file, errors.message()));
   ds->FlushCache(true);
   ds.reset();
-  if (errors.failed())
-    throw Error(fmt::format("{}: writing the raster failed: {}", file, errors.message()));
+  if (errors.failed()) throw Error(fmt::format("{}: writing the raster failed: {}", file, errors.message()));
 
   if (format == RasterFormat::kEnvi) {
     const fs::path gdal_header = temp.string() + ".hdr";
     std::error_code ec;
     fs::rename(gdal_header, temp_header, ec);
-    if (ec)
-      throw Error(fmt::format("{}: GDAL did not write the ENVI header ({})", file, ec.message()));
+    if (ec) throw Error(fmt::format("{}: GDAL did not write the ENVI header ({})", file, ec.message()));
     RewriteEnviDescription(temp_header, data_path.filename().string());
   }
   out.Commit();
@@ -231,23 +224,19 @@ void WriteRaster(const fs::path& path, const Eigen::Ref<const MatrixF>& values,
 
 void WriteRaster(const fs::path& path, const Scene& scene, const RasterWriteOptions& options) {
   scene.Validate();
-  WriteRaster(path, scene.data,
-              LayoutOnGridOf(scene, scene.band_names, scene.wavelengths, scene.wavelength_units),
+  WriteRaster(path, scene.data, LayoutOnGridOf(scene, scene.band_names, scene.wavelengths, scene.wavelength_units),
               options);
 }
 
-void WriteAbundanceRaster(const fs::path& path, const Abundances& abundances, const Scene& like,
-                          RasterFormat format) {
+void WriteAbundanceRaster(const fs::path& path, const Abundances& abundances, const Scene& like, RasterFormat format) {
   abundances.Validate();
-  if (abundances.pixels() != like.pixels() || abundances.rows != like.rows ||
-      abundances.cols != like.cols)
-    throw Error(fmt::format("{}: abundances are {} x {} ({} pixels), the scene is {} x {} ({})",
-                            path.string(), abundances.rows, abundances.cols, abundances.pixels(),
-                            like.rows, like.cols, like.pixels()));
+  if (abundances.pixels() != like.pixels() || abundances.rows != like.rows || abundances.cols != like.cols)
+    throw Error(fmt::format("{}: abundances are {} x {} ({} pixels), the scene is {} x {} ({})", path.string(),
+                            abundances.rows, abundances.cols, abundances.pixels(), like.rows, like.cols,
+                            like.pixels()));
   std::vector<std::string> names;
   for (Index j = 0; j < abundances.count(); ++j)
-    names.push_back(j < static_cast<Index>(abundances.names.size()) &&
-                            !abundances.names[static_cast<size_t>(j)].empty()
+    names.push_back(j < static_cast<Index>(abundances.names.size()) && !abundances.names[static_cast<size_t>(j)].empty()
                         ? abundances.names[static_cast<size_t>(j)]
                         : fmt::format("E{}", j + 1));
   RasterWriteOptions options;

@@ -1,9 +1,9 @@
 #include "unmix/io/read.hpp"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "io/common.hpp"
 #include "io/mat_internal.hpp"
@@ -53,8 +53,7 @@ void ApplyBandOptions(Scene& scene, const ReadOptions& o) {
   if (o.remove_water_vapor) RemoveWaterVaporBands(scene, o.water_vapor);
 }
 
-Scene ReadSceneDetailed(const fs::path& path, const ReadOptions& options, ReadDetails* details,
-                        RasterDetails* raster) {
+Scene ReadSceneDetailed(const fs::path& path, const ReadOptions& options, ReadDetails* details, RasterDetails* raster) {
   const FileKind kind = DetectFileKind(path);
   Scene scene;
   switch (kind) {
@@ -66,8 +65,7 @@ Scene ReadSceneDetailed(const fs::path& path, const ReadOptions& options, ReadDe
       scene = ReadMatSceneDetailed(path, MatOptionsFrom(options), details);
       break;
     case FileKind::kRaster:
-      if (!options.var.empty())
-        throw OptionError(fmt::format("{}: --var applies to .mat files only", path.string()));
+      if (!options.var.empty()) throw OptionError(fmt::format("{}: --var applies to .mat files only", path.string()));
       scene = ReadRasterDetailed(path, RasterOptionsFrom(options), details, raster);
       break;
   }
@@ -101,14 +99,13 @@ GroundTruth ReadGroundTruth(const fs::path& path, const Scene& scene, const Read
       Scene maps = ReadRaster(path, ro);
       if (maps.rows != scene.rows || maps.cols != scene.cols)
         throw InputError(file, "shape",
-                         fmt::format("abundance maps are {} x {} pixels, the scene is {} x {}",
-                                     maps.rows, maps.cols, scene.rows, scene.cols));
+                         fmt::format("abundance maps are {} x {} pixels, the scene is {} x {}", maps.rows, maps.cols,
+                                     scene.rows, scene.cols));
       for (Index k = 0; k < maps.pixels(); ++k) {
         const bool gt_ok = maps.valid.empty() || maps.valid[static_cast<size_t>(k)];
         const bool scene_ok = scene.valid.empty() || scene.valid[static_cast<size_t>(k)];
         if (!gt_ok && scene_ok)
-          throw InputError(file, fmt::format("pixel (row {}, col {})", k / maps.cols + 1,
-                                             k % maps.cols + 1),
+          throw InputError(file, fmt::format("pixel (row {}, col {})", k / maps.cols + 1, k % maps.cols + 1),
                            "no abundance (nodata) where the scene has a valid pixel");
       }
       Abundances a;

@@ -11,7 +11,7 @@ namespace unmix::io::detail {
 MatSceneOptions MatOptionsFrom(const ReadOptions& options);
 RasterReadOptions RasterOptionsFrom(const ReadOptions& options);
 void ApplyBandOptions(Scene& scene, const ReadOptions& options);
-Scene ReadSceneDetailed(const std::filesystem::path& path, const ReadOptions& options,
-                        ReadDetails* details, RasterDetails* raster);
+Scene ReadSceneDetailed(const std::filesystem::path& path, const ReadOptions& options, ReadDetails* details,
+                        RasterDetails* raster);
 
 }  // namespace unmix::io::detail

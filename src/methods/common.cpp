@@ -26,9 +26,8 @@ MatrixF VcaEndmembers(const MethodInput& in, RunResult& out) {
 MatrixF NFindrEndmembers(const MethodInput& in, RunResult& out) {
   auto res = NFindr<float>(in.pixels, in.options.endmembers);
   out.reports.push_back(res.summary.BriefReport());
-  Json(out.details)["nfindr"] = {{"indices", res.indices},
-                                 {"swaps", res.summary.iterations},
-                                 {"rank_deficient", res.summary.rank_deficient}};
+  Json(out.details)["nfindr"] = {
+      {"indices", res.indices}, {"swaps", res.summary.iterations}, {"rank_deficient", res.summary.rank_deficient}};
   return std::move(res.endmembers);
 }
 
@@ -74,11 +73,13 @@ RunResult ExtractThenSolve(const MethodInput& in, Extractor extract, AbundanceSo
 RunResult SolveWithKnownEndmembers(const MethodInput& in, AbundanceSolver solve) {
   const RunOptions& o = in.options;
   if (!in.gt || !in.gt->endmembers)
-    throw OptionError(fmt::format("{} estimates abundances for known endmembers: it needs --gt with endmembers", o.method));
+    throw OptionError(
+        fmt::format("{} estimates abundances for known endmembers: it needs --gt with endmembers", o.method));
   const MatrixF& e = in.gt->endmembers->spectra;
   if (e.rows() != in.pixels.rows() || e.cols() != o.endmembers)
-    throw InputError(in.gt->source, "M", fmt::format("expected {} x {} endmembers, found {} x {}", in.pixels.rows(),
-                                                     o.endmembers, e.rows(), e.cols()));
+    throw InputError(
+        in.gt->source, "M",
+        fmt::format("expected {} x {} endmembers, found {} x {}", in.pixels.rows(), o.endmembers, e.rows(), e.cols()));
   RunResult out;
   const Stopwatch t;
   const MatrixF x = solve(e, in, out);

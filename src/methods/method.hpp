@@ -35,8 +35,8 @@ struct NetworkJob {
 // What a network's training gives back; RunNetwork adds the keep-the-better guard, the start's
 // scores and the model's common fields.
 struct NetworkOutcome {
-  MatrixF abundances;                // r x n, of every valid pixel
-  std::optional<MatrixF> decoder;    // blind networks: the learned endmembers
+  MatrixF abundances;                       // r x n, of every valid pixel
+  std::optional<MatrixF> decoder;           // blind networks: the learned endmembers
   std::optional<MatrixF> start_abundances;  // the start's abundances when training computed them
 };
 

@@ -6,10 +6,27 @@
 #include "methods/method.hpp"
 #include "unmix/core/error.hpp"
 
-// In the order help texts list the methods.
-#define UNMIX_METHODS(X)                                                                           \
-  X(VcaFcls) X(NFindrFcls) X(VcaSunsal) X(SpatialNFindr) X(SpatialPurity) X(L1Nmf) X(Fcls) X(Sunsal) \
-  X(Aenet1) X(Aenet2) X(Bunet1) X(Bunet2) X(NmfSae) X(MnnAe1) X(MnnAe2) X(MnnBu1) X(MnnBu2)
+// In the order help texts list the methods; one line each.
+// clang-format off
+#define UNMIX_METHODS(X) \
+  X(VcaFcls)             \
+  X(NFindrFcls)          \
+  X(VcaSunsal)           \
+  X(SpatialNFindr)       \
+  X(SpatialPurity)       \
+  X(L1Nmf)               \
+  X(Fcls)                \
+  X(Sunsal)              \
+  X(Aenet1)              \
+  X(Aenet2)              \
+  X(Bunet1)              \
+  X(Bunet2)              \
+  X(NmfSae)              \
+  X(MnnAe1)              \
+  X(MnnAe2)              \
+  X(MnnBu1)              \
+  X(MnnBu2)
+// clang-format on
 
 namespace unmix {
 namespace internal {
@@ -35,10 +52,14 @@ const Registration& Registered(std::string_view name) {
 
 std::string_view Name(MethodKind kind) {
   switch (kind) {
-    case MethodKind::kExtractor: return "extractor";
-    case MethodKind::kAbundance: return "abundance";
-    case MethodKind::kBlind: return "blind";
-    case MethodKind::kNetwork: return "network";
+    case MethodKind::kExtractor:
+      return "extractor";
+    case MethodKind::kAbundance:
+      return "abundance";
+    case MethodKind::kBlind:
+      return "blind";
+    case MethodKind::kNetwork:
+      return "network";
   }
   return "?";
 }

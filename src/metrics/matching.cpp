@@ -1,9 +1,9 @@
 #include "unmix/metrics/matching.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 #include "unmix/metrics/metrics.hpp"
@@ -12,10 +12,14 @@ namespace unmix {
 
 std::string ToString(MatchRule rule) {
   switch (rule) {
-    case MatchRule::kHungarianSad: return "hungarian-sad";
-    case MatchRule::kGreedyEuclidean: return "greedy-euclidean";
-    case MatchRule::kHungarianAbundance: return "hungarian-abundance";
-    case MatchRule::kNone: return "none";
+    case MatchRule::kHungarianSad:
+      return "hungarian-sad";
+    case MatchRule::kGreedyEuclidean:
+      return "greedy-euclidean";
+    case MatchRule::kHungarianAbundance:
+      return "hungarian-abundance";
+    case MatchRule::kNone:
+      return "none";
   }
   return "unknown";
 }
@@ -25,10 +29,10 @@ MatchRule ParseMatchRule(const std::string& s) {
   if (s == "greedy" || s == "greedy-euclidean") return MatchRule::kGreedyEuclidean;
   if (s == "abundance" || s == "hungarian-abundance") return MatchRule::kHungarianAbundance;
   if (s == "none") return MatchRule::kNone;
-  throw OptionError(fmt::format(
-      "--match: unknown rule '{}' (expected hungarian-sad, greedy-euclidean, hungarian-abundance "
-      "or none)",
-      s));
+  throw OptionError(
+      fmt::format("--match: unknown rule '{}' (expected hungarian-sad, greedy-euclidean, hungarian-abundance "
+                  "or none)",
+                  s));
 }
 
 std::string Describe(MatchRule rule) {
@@ -128,8 +132,7 @@ Matching MatchFromCost(const MatrixD& cost, MatchRule rule) {
   Matching m;
   m.rule = rule;
   if (cost.rows() > cost.cols())
-    throw OptionError(fmt::format("matching: {} reference endmembers but only {} estimated",
-                                  cost.rows(), cost.cols()));
+    throw OptionError(fmt::format("matching: {} reference endmembers but only {} estimated", cost.rows(), cost.cols()));
   if (!cost.allFinite()) throw OptionError("matching: the cost matrix holds NaN or Inf");
   switch (rule) {
     case MatchRule::kNone:
@@ -144,8 +147,8 @@ Matching MatchFromCost(const MatrixD& cost, MatchRule rule) {
   return m;
 }
 
-Matching MatchEndmembers(const MatrixD* ref_e, const MatrixD* est_e, const MatrixD* ref_a,
-                         const MatrixD* est_a, MatchRule rule) {
+Matching MatchEndmembers(const MatrixD* ref_e, const MatrixD* est_e, const MatrixD* ref_a, const MatrixD* est_a,
+                         MatchRule rule) {
   bool spectral = rule == MatchRule::kHungarianSad || rule == MatchRule::kGreedyEuclidean;
   const bool have_e = ref_e && est_e, have_a = ref_a && est_a;
   if (rule == MatchRule::kNone) {
@@ -161,25 +164,23 @@ Matching MatchEndmembers(const MatrixD* ref_e, const MatrixD* est_e, const Matri
   if (spectral) {
     if (!have_e) throw OptionError("matching: endmembers are needed for a spectral matching rule");
     if (ref_e->rows() != est_e->rows())
-      throw OptionError(fmt::format("matching: reference endmembers have {} bands, estimates {}",
-                                    ref_e->rows(), est_e->rows()));
+      throw OptionError(
+          fmt::format("matching: reference endmembers have {} bands, estimates {}", ref_e->rows(), est_e->rows()));
     MatrixD cost(ref_e->cols(), est_e->cols());
     for (Index i = 0; i < cost.rows(); ++i)
       for (Index j = 0; j < cost.cols(); ++j)
-        cost(i, j) = rule == MatchRule::kHungarianSad
-                         ? SpectralAngle(ref_e->col(i), est_e->col(j))
-                         : (ref_e->col(i) - est_e->col(j)).norm();
+        cost(i, j) = rule == MatchRule::kHungarianSad ? SpectralAngle(ref_e->col(i), est_e->col(j))
+                                                      : (ref_e->col(i) - est_e->col(j)).norm();
     return MatchFromCost(cost, rule);
   }
   if (!have_a) throw OptionError("matching: abundances are needed for the abundance matching rule");
   if (ref_a->cols() != est_a->cols())
-    throw OptionError(fmt::format("matching: reference abundances cover {} pixels, estimates {}",
-                                  ref_a->cols(), est_a->cols()));
+    throw OptionError(
+        fmt::format("matching: reference abundances cover {} pixels, estimates {}", ref_a->cols(), est_a->cols()));
   MatrixD cost(ref_a->rows(), est_a->rows());
   const double n = static_cast<double>(std::max<Index>(ref_a->cols(), 1));
   for (Index i = 0; i < cost.rows(); ++i)
-    for (Index j = 0; j < cost.cols(); ++j)
-      cost(i, j) = std::sqrt((ref_a->row(i) - est_a->row(j)).squaredNorm() / n);
+    for (Index j = 0; j < cost.cols(); ++j) cost(i, j) = std::sqrt((ref_a->row(i) - est_a->row(j)).squaredNorm() / n);
   return MatchFromCost(cost, MatchRule::kHungarianAbundance);
 }
 

@@ -1,10 +1,10 @@
 #include "unmix/metrics/metrics.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 
@@ -12,17 +12,15 @@ namespace unmix {
 
 double SpectralAngle(const Eigen::Ref<const VectorD>& a, const Eigen::Ref<const VectorD>& b) {
   const double na = a.norm(), nb = b.norm();
-  if (na == 0.0 || nb == 0.0 || !std::isfinite(na) || !std::isfinite(nb))
-    return std::numbers::pi / 2;
+  if (na == 0.0 || nb == 0.0 || !std::isfinite(na) || !std::isfinite(nb)) return std::numbers::pi / 2;
   const double c = std::clamp(a.dot(b) / (na * nb), -1.0, 1.0);
   return std::acos(c);
 }
 
 VectorD SpectralAngles(const MatrixD& reference, const MatrixD& estimate) {
   if (reference.rows() != estimate.rows() || reference.cols() != estimate.cols())
-    throw OptionError(fmt::format("spectral angles: reference is {} x {}, estimate {} x {}",
-                                  reference.rows(), reference.cols(), estimate.rows(),
-                                  estimate.cols()));
+    throw OptionError(fmt::format("spectral angles: reference is {} x {}, estimate {} x {}", reference.rows(),
+                                  reference.cols(), estimate.rows(), estimate.cols()));
   VectorD out(reference.cols());
   for (Index j = 0; j < reference.cols(); ++j) out(j) = SpectralAngle(reference.col(j), estimate.col(j));
   return out;
@@ -31,8 +29,8 @@ VectorD SpectralAngles(const MatrixD& reference, const MatrixD& estimate) {
 AbundanceErrors CompareAbundances(const MatrixD& ref, const MatrixD& est, double eps,
                                   const std::vector<Index>* pixels) {
   if (ref.rows() != est.rows() || ref.cols() != est.cols())
-    throw OptionError(fmt::format("abundance comparison: reference is {} x {}, estimate {} x {}",
-                                  ref.rows(), ref.cols(), est.rows(), est.cols()));
+    throw OptionError(fmt::format("abundance comparison: reference is {} x {}, estimate {} x {}", ref.rows(),
+                                  ref.cols(), est.rows(), est.cols()));
   const Index r = ref.rows();
   const Index n = pixels ? static_cast<Index>(pixels->size()) : ref.cols();
   AbundanceErrors e;
@@ -67,14 +65,11 @@ AbundanceErrors CompareAbundances(const MatrixD& ref, const MatrixD& est, double
   return e;
 }
 
-ReconstructionErrors CompareReconstruction(const MatrixF& data, const MatrixD& endmembers,
-                                           const MatrixD& abundances) {
-  if (endmembers.rows() != data.rows() || abundances.cols() != data.cols() ||
-      endmembers.cols() != abundances.rows())
-    throw OptionError(fmt::format(
-        "reconstruction: data {} x {}, endmembers {} x {}, abundances {} x {} do not fit",
-        data.rows(), data.cols(), endmembers.rows(), endmembers.cols(), abundances.rows(),
-        abundances.cols()));
+ReconstructionErrors CompareReconstruction(const MatrixF& data, const MatrixD& endmembers, const MatrixD& abundances) {
+  if (endmembers.rows() != data.rows() || abundances.cols() != data.cols() || endmembers.cols() != abundances.rows())
+    throw OptionError(fmt::format("reconstruction: data {} x {}, endmembers {} x {}, abundances {} x {} do not fit",
+                                  data.rows(), data.cols(), endmembers.rows(), endmembers.cols(), abundances.rows(),
+                                  abundances.cols()));
   ReconstructionErrors e;
   const Index n = data.cols();
   if (n == 0) return e;
@@ -113,10 +108,10 @@ Evaluation Evaluate(const EvaluationInput& in) {
   const bool have_e = in.ref_endmembers && in.est_endmembers;
   const bool have_a = in.ref_abundances && in.est_abundances;
   if (!have_e && !have_a)
-    throw OptionError("evaluation: nothing to compare (need reference and estimated endmembers "
-                      "and/or abundances)");
-  ev.matching = MatchEndmembers(in.ref_endmembers, in.est_endmembers, in.ref_abundances,
-                                in.est_abundances, in.rule);
+    throw OptionError(
+        "evaluation: nothing to compare (need reference and estimated endmembers "
+        "and/or abundances)");
+  ev.matching = MatchEndmembers(in.ref_endmembers, in.est_endmembers, in.ref_abundances, in.est_abundances, in.rule);
   const auto& perm = ev.matching.estimate_for_reference;
   ev.reference_count = static_cast<Index>(perm.size());
   ev.estimated_count = in.est_endmembers ? in.est_endmembers->cols() : in.est_abundances->rows();
@@ -129,16 +124,15 @@ Evaluation Evaluate(const EvaluationInput& in) {
   }
   if (have_e) {
     for (size_t i = 0; i < perm.size(); ++i)
-      ev.sad_rad.push_back(SpectralAngle(in.ref_endmembers->col(static_cast<Index>(i)),
-                                         in.est_endmembers->col(perm[i])));
+      ev.sad_rad.push_back(
+          SpectralAngle(in.ref_endmembers->col(static_cast<Index>(i)), in.est_endmembers->col(perm[i])));
   }
   if (have_a) {
     if (in.ref_abundances->cols() != in.est_abundances->cols())
       throw OptionError(fmt::format("evaluation: reference abundances cover {} pixels, estimates {}",
                                     in.ref_abundances->cols(), in.est_abundances->cols()));
     MatrixD matched(in.ref_abundances->rows(), in.est_abundances->cols());
-    for (size_t i = 0; i < perm.size(); ++i)
-      matched.row(static_cast<Index>(i)) = in.est_abundances->row(perm[i]);
+    for (size_t i = 0; i < perm.size(); ++i) matched.row(static_cast<Index>(i)) = in.est_abundances->row(perm[i]);
     ev.abundances = CompareAbundances(*in.ref_abundances, matched, in.aid_epsilon, in.test_pixels);
   }
   if (in.data && in.est_endmembers && in.est_abundances)

@@ -22,8 +22,7 @@ void AdmmParams<T>::SetZero() {
 }
 
 template <typename T>
-AdmmEncoder<T>::AdmmEncoder(Index bands, Index endmembers, int updates, bool tied, double norm_epsilon,
-                            bool sum_to_one)
+AdmmEncoder<T>::AdmmEncoder(Index bands, Index endmembers, int updates, bool tied, double norm_epsilon, bool sum_to_one)
     : bands_(bands), r_(endmembers), updates_(updates), tied_(tied), eps_(norm_epsilon), sum_to_one_(sum_to_one) {
   CheckEncoderSize("ADMM encoder", bands, endmembers, updates, "update (layer)");
   params_.Resize(sets(), r_, bands_);
@@ -101,8 +100,10 @@ const Matrix<T>& AdmmEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, W
     z = pre.cwiseMax(T(0));
     if (k < L - 1) {
       auto& d = ws.d[static_cast<size_t>(k)];
-      if (k > 0) d = ws.d[static_cast<size_t>(k - 1)] - params_.eta(j) * (x - z);
-      else d = -params_.eta(j) * (x - z);
+      if (k > 0)
+        d = ws.d[static_cast<size_t>(k - 1)] - params_.eta(j) * (x - z);
+      else
+        d = -params_.eta(j) * (x - z);
     }
   }
   const auto& zl = ws.z.back();

@@ -1,10 +1,10 @@
 #include "unmix/nets/admm_nets.hpp"
 
+#include <fmt/format.h>
+
 #include <Eigen/Eigenvalues>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 

@@ -74,13 +74,13 @@ T CompositeLoss(const Matrix<T>& x, const Matrix<T>& e, Matrix<T>* grad, const C
   return total;
 }
 
-#define UNMIX_INSTANTIATE_LOSSES(T)                                                                 \
-  template T MseLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T);                         \
-  template T AadLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T, const AadOptions&);      \
-  template T AidLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T, double);                 \
-  template T ReconstructionMse<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T);               \
-  template T CompositeLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*,                       \
-                              const CompositeLossWeights&, const AadOptions&, double);
+#define UNMIX_INSTANTIATE_LOSSES(T)                                                                        \
+  template T MseLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T);                                \
+  template T AadLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T, const AadOptions&);             \
+  template T AidLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T, double);                        \
+  template T ReconstructionMse<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, T);                      \
+  template T CompositeLoss<T>(const Matrix<T>&, const Matrix<T>&, Matrix<T>*, const CompositeLossWeights&, \
+                              const AadOptions&, double);
 UNMIX_INSTANTIATE_LOSSES(float)
 UNMIX_INSTANTIATE_LOSSES(double)
 

@@ -1,10 +1,10 @@
 #include "unmix/nets/mnn.hpp"
 
+#include <fmt/format.h>
+
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "nets/encoder_checks.hpp"
 #include "unmix/core/error.hpp"
@@ -42,8 +42,8 @@ void MnnEncoder<T>::InitFromEndmembers(const MatrixD& a, double lambda) {
   const Eigen::SelfAdjointEigenSolver<MatrixD> es(g, Eigen::EigenvaluesOnly);
   const double largest = es.eigenvalues().maxCoeff();
   if (!(largest > 0) || !std::isfinite(largest))
-    throw InputError(fmt::format("MNN encoder: the initial endmembers are zero or not finite (|A^T A|_2 = {})",
-                                 largest));
+    throw InputError(
+        fmt::format("MNN encoder: the initial endmembers are zero or not finite (|A^T A|_2 = {})", largest));
   const double t = 1.0 / largest;
   const MatrixD w = t * a.transpose();
   const MatrixD b = MatrixD::Identity(r_, r_) - t * g;
@@ -75,8 +75,10 @@ const Matrix<T>& MnnEncoder<T>::Forward(const Eigen::Ref<const Matrix<T>>& y, Wo
     auto& pre = ws.pre[static_cast<size_t>(k)];
     pre = ws.wy.middleRows(j * r_, r_);
     if (k > 0) pre.noalias() += params_.b.middleRows(j * r_, r_) * ws.x[static_cast<size_t>(k - 1)];
-    if (nt == 1) pre.array() -= params_.theta(j);
-    else pre.colwise() -= params_.theta.col(0).segment(j * nt, nt);
+    if (nt == 1)
+      pre.array() -= params_.theta(j);
+    else
+      pre.colwise() -= params_.theta.col(0).segment(j * nt, nt);
     ws.x[static_cast<size_t>(k)] = pre.cwiseMax(T(0));
   }
   const auto& xl = ws.x.back();
@@ -99,8 +101,10 @@ void MnnEncoder<T>::Backward(const Eigen::Ref<const Matrix<T>>& y, Workspace& ws
     const auto& pre = ws.pre[static_cast<size_t>(k)];
     // x_k = relu(pre), pre = W_k y + B_k x_{k-1} - theta_k
     ws.dpre = (pre.array() > T(0)).select(ws.dx, T(0));
-    if (nt == 1) grads_.theta(j) -= ws.dpre.sum();
-    else grads_.theta.col(0).segment(j * nt, nt) -= ws.dpre.rowwise().sum();
+    if (nt == 1)
+      grads_.theta(j) -= ws.dpre.sum();
+    else
+      grads_.theta.col(0).segment(j * nt, nt) -= ws.dpre.rowwise().sum();
     ws.dwy.middleRows(j * r_, r_) += ws.dpre;
     if (k > 0) {
       const auto& xp = ws.x[static_cast<size_t>(k - 1)];

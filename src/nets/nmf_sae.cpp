@@ -1,10 +1,10 @@
 #include "unmix/nets/nmf_sae.hpp"
 
+#include <fmt/format.h>
+
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 
@@ -23,8 +23,8 @@ double SpectralNorm(const MatrixD& g) {
 // so X and A enter through one product each per pass instead of one per layer.
 template <typename T>
 void EncoderForward(const Matrix<T>& w1, const Matrix<T>& theta, const Eigen::Ref<const Matrix<T>>& a,
-                    const Eigen::Ref<const Matrix<T>>& x, const Eigen::Ref<const Matrix<T>>& s0, int layers,
-                    double eps, NmfSaeWorkspace<T>& ws) {
+                    const Eigen::Ref<const Matrix<T>>& x, const Eigen::Ref<const Matrix<T>>& s0, int layers, double eps,
+                    NmfSaeWorkspace<T>& ws) {
   const auto K = static_cast<size_t>(layers);
   ws.s.resize(K + 1);
   ws.pre.resize(K);
@@ -87,9 +87,10 @@ NmfSae<T>::NmfSae(Matrix<T> a0, Matrix<T> s0, Matrix<T> pixels, const NmfSaeOpti
   const Index p = a0_.rows(), r = a0_.cols(), n = x_.cols();
   if (p < 1 || r < 1 || n < 1) throw OptionError("NMF-SAE: bands, endmembers and pixels must be positive");
   if (x_.rows() != p || s0_.rows() != r || s0_.cols() != n)
-    throw OptionError(fmt::format("NMF-SAE: endmembers {} x {}, abundances {} x {} and pixels {} x {} do not fit "
-                                  "(expected p x r, r x N, p x N)",
-                                  p, r, s0_.rows(), s0_.cols(), x_.rows(), n));
+    throw OptionError(
+        fmt::format("NMF-SAE: endmembers {} x {}, abundances {} x {} and pixels {} x {} do not fit "
+                    "(expected p x r, r x N, p x N)",
+                    p, r, s0_.rows(), s0_.cols(), x_.rows(), n));
   if (!a0_.allFinite() || !s0_.allFinite() || !x_.allFinite())
     throw InputError("NMF-SAE: the initial endmembers, abundances or pixels are not finite");
   const MatrixD a0d = a0_.template cast<double>(), s0d = s0_.template cast<double>();
@@ -203,8 +204,8 @@ Matrix<T> NmfSae<T>::Abundances() const {
 }
 
 template <typename T>
-Matrix<T> NmfSaeEncode(const NmfSae<T>& net, const Matrix<T>& pixels, const Matrix<T>& start,
-                       EncoderEndmembers which, Index block) {
+Matrix<T> NmfSaeEncode(const NmfSae<T>& net, const Matrix<T>& pixels, const Matrix<T>& start, EncoderEndmembers which,
+                       Index block) {
   if (pixels.rows() != net.bands())
     throw OptionError(fmt::format("NMF-SAE encoder: pixels have {} bands, the network {}", pixels.rows(), net.bands()));
   if (start.rows() != net.endmembers() || start.cols() != pixels.cols())
@@ -222,7 +223,7 @@ Matrix<T> NmfSaeEncode(const NmfSae<T>& net, const Matrix<T>& pixels, const Matr
     for (Index b = 0; b < blocks; ++b) {
       const Index s = b * block, len = std::min(block, n - s);
       EncoderForward<T>(net.w1(), net.theta(), a, pixels.middleCols(s, len), start.middleCols(s, len), net.layers(),
-                     net.options().norm_epsilon, ws);
+                        net.options().norm_epsilon, ws);
       out.middleCols(s, len) = ws.s.back();
     }
   }

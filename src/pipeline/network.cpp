@@ -1,9 +1,9 @@
 // What every network method shares around its training (Registration::train): the training
 // subset, the start, the trainer's options from the method's defaults, the keep-the-better
 // guard, the start's scores and the model's common fields.
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "methods/method.hpp"
 #include "pipeline/internal.hpp"
@@ -41,8 +41,9 @@ RunResult RunNetwork(const Registration& method, const MethodInput& input) {
     if (!gt || !gt->abundances)
       throw OptionError(fmt::format("{} is supervised: it needs --gt with abundances to train on", o.method));
     if (gt->abundances->pixels() != scene.pixels())
-      throw InputError(gt->source, "A", fmt::format("expected abundances for {} pixels, found {}", scene.pixels(),
-                                                    gt->abundances->pixels()));
+      throw InputError(
+          gt->source, "A",
+          fmt::format("expected abundances for {} pixels, found {}", scene.pixels(), gt->abundances->pixels()));
     if (gt->abundances->count() != r)
       throw OptionError(fmt::format("{} endmembers requested but the ground truth has {}", r, gt->abundances->count()));
     n_train = SupervisedTrainCount(o, n);
@@ -63,7 +64,8 @@ RunResult RunNetwork(const Registration& method, const MethodInput& input) {
     if (!gt || !gt->endmembers) throw OptionError("--init gt needs ground-truth endmembers");
     a0 = gt->endmembers->spectra;
     if (a0.rows() != p || a0.cols() != r)
-      throw InputError(gt->source, "M", fmt::format("expected {} x {} endmembers, found {} x {}", p, r, a0.rows(), a0.cols()));
+      throw InputError(gt->source, "M",
+                       fmt::format("expected {} x {} endmembers, found {} x {}", p, r, a0.rows(), a0.cols()));
     details["init"] = "ground-truth endmembers";
   } else {
     a0 = BlindStart(scene, y, r, o, out);
@@ -90,14 +92,14 @@ RunResult RunNetwork(const Registration& method, const MethodInput& input) {
   details["train_pixels"] = n_train;
   details["epochs"] = to.epochs;
   details["learning_rates"] = to.adam.group_learning_rates;
-  details["training"] = {{"epochs_run", out.training->epochs_run},
-                         {"best_epoch", out.training->best_epoch},
-                         {"initial_loss", out.training->initial_loss},
-                         {"best_loss", out.training->best_loss},
-                         {"diverged", out.training->diverged},
-                         {"stop_reason", out.training->stop_reason},
-                         {"seconds_per_epoch",
-                          out.training->epochs_run > 0 ? out.timings["train"] / out.training->epochs_run : 0.0}};
+  details["training"] = {
+      {"epochs_run", out.training->epochs_run},
+      {"best_epoch", out.training->best_epoch},
+      {"initial_loss", out.training->initial_loss},
+      {"best_loss", out.training->best_loss},
+      {"diverged", out.training->diverged},
+      {"stop_reason", out.training->stop_reason},
+      {"seconds_per_epoch", out.training->epochs_run > 0 ? out.timings["train"] / out.training->epochs_run : 0.0}};
 
   // Keep the better of the result and its start by an unsupervised criterion (BlindFitOf).
   MatrixF& x = trained.abundances;
@@ -136,8 +138,10 @@ RunResult RunNetwork(const Registration& method, const MethodInput& input) {
   m.bands = p;
   m.endmembers = r;
   m.wavelengths = scene.wavelengths;
-  if (trained_decoder) m.tensors["decoder.A"] = *trained_decoder;
-  else if (decoder) m.tensors["decoder.A"] = *decoder;
+  if (trained_decoder)
+    m.tensors["decoder.A"] = *trained_decoder;
+  else if (decoder)
+    m.tensors["decoder.A"] = *decoder;
   nlohmann::json& training = Json(m.training);
   training = details["training"];
   training["loss_history"] = out.training->loss_history;

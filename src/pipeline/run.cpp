@@ -1,11 +1,10 @@
 #include "unmix/pipeline/run.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <cmath>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "methods/method.hpp"
 #include "pipeline/internal.hpp"
@@ -27,10 +26,12 @@ bool RunOptions::IsValid(std::string* why) const {
   if (iterations && *iterations < 1) return fail(fmt::format("iterations must be >= 1 (got {})", *iterations));
   // A model file holds at most 1000 layers (nets/model_file.cpp): more would train a model apply refuses.
   if (layers < 1 || layers > 1000)
-    return fail(fmt::format("--layers: expected 1 to 1000 unrolled layers (what a model file may hold), got {}", layers));
+    return fail(
+        fmt::format("--layers: expected 1 to 1000 unrolled layers (what a model file may hold), got {}", layers));
   if (epochs && *epochs < 0) return fail(fmt::format("epochs must be >= 0 (got {})", *epochs));
   if (batch < 0) return fail(fmt::format("batch must be >= 0 (got {}; 0 = full batch)", batch));
-  if (learning_rate && !(*learning_rate > 0)) return fail(fmt::format("learning rate must be > 0 (got {})", *learning_rate));
+  if (learning_rate && !(*learning_rate > 0))
+    return fail(fmt::format("learning rate must be > 0 (got {})", *learning_rate));
   if (decoder_learning_rate && !(*decoder_learning_rate > 0)) return fail("decoder learning rate must be > 0");
   if (train_pixels < 0) return fail("train pixels must be >= 0");
   if (anchor && (!(*anchor >= 0) || !std::isfinite(*anchor)))
@@ -81,9 +82,10 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
   const MatrixF y = scene.valid_data();
   const Index r = o.endmembers;
   if (r > y.rows() || r > y.cols())
-    throw OptionError(fmt::format("{} endmembers requested but the scene has {} bands and {} valid pixels; "
-                                  "r must not exceed either",
-                                  r, y.rows(), y.cols()));
+    throw OptionError(
+        fmt::format("{} endmembers requested but the scene has {} bands and {} valid pixels; "
+                    "r must not exceed either",
+                    r, y.rows(), y.cols()));
 
   const internal::Registration& method = internal::Registered(o.method);
   if (method.train) return internal::RunNetwork(method, {scene, y, idx, o, gt});
@@ -124,9 +126,10 @@ RunResult RunMethod(const Scene& scene, const RunOptions& o, const GroundTruth* 
     if (out.init_endmembers)
       out.init_endmembers->spectra = (out.init_endmembers->spectra.cast<double>() / f).cast<float>();
     Json(out.details)["data_scale"] = {{"factor", f}, {"exponent", exponent}, {"max_abs", max_abs}};
-    out.reports.push_back(fmt::format("data scaled by 2^{} for the solvers (largest value {:.3g}); endmembers in the "
-                                      "scene's units",
-                                      exponent, max_abs));
+    out.reports.push_back(
+        fmt::format("data scaled by 2^{} for the solvers (largest value {:.3g}); endmembers in the "
+                    "scene's units",
+                    exponent, max_abs));
     return out;
   }
   return run(scene, y, o, gt);

@@ -1,9 +1,9 @@
 // The starts of the blind methods, the supervised split, and the unsupervised fit criterion.
-#include <algorithm>
-#include <cmath>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include "pipeline/internal.hpp"
 #include "unmix/abundance/fcls.hpp"
@@ -33,8 +33,8 @@ Split SplitPixels(Index n, Index n_train, std::uint64_t seed) {
 Index SupervisedTrainCount(const RunOptions& o, Index n) {
   const Index n_train = o.train_pixels > 0 ? o.train_pixels : std::min<Index>(1000, n / 2);
   if (n_train < 1 || n_train >= n)
-    throw OptionError(fmt::format("{} training pixels of {} valid leaves none to test on (need 1 <= train < {})",
-                                  n_train, n, n));
+    throw OptionError(
+        fmt::format("{} training pixels of {} valid leaves none to test on (need 1 <= train < {})", n_train, n, n));
   return n_train;
 }
 
@@ -43,8 +43,10 @@ MatrixF SpatialNFindr(const Scene& scene, Index r, RunResult& out) {
   const MatrixF mean = SpatialMean(scene, kWindow);
   const auto res = NFindr<float>(mean, r);
   out.reports.push_back(res.summary.BriefReport());
-  Json(out.details)["spatial_nfindr"] = {{"window", kWindow}, {"indices", res.indices}, {"swaps", res.summary.iterations},
-                                   {"rank_deficient", res.summary.rank_deficient}};
+  Json(out.details)["spatial_nfindr"] = {{"window", kWindow},
+                                         {"indices", res.indices},
+                                         {"swaps", res.summary.iterations},
+                                         {"rank_deficient", res.summary.rank_deficient}};
   return res.endmembers.cwiseMax(0.0f);
 }
 
@@ -68,8 +70,10 @@ MatrixF ScaledSimplexAbundances(const MatrixF& e, const MatrixF& y, RunResult& o
   Index zero = 0;
   for (Index j = 0; j < x.cols(); ++j) {
     const float s = x.col(j).sum();
-    if (s > 0) x.col(j) /= s;
-    else ++zero;
+    if (s > 0)
+      x.col(j) /= s;
+    else
+      ++zero;
   }
   Json(out.details)["scaled_abundances"] = {{"zero_pixels", zero}};
   return x;
@@ -91,7 +95,7 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
   struct Candidate {
     std::string name;
     MatrixF endmembers;
-    double fit = 0;  // reconstruction RMSE with FCLS abundances
+    double fit = 0;      // reconstruction RMSE with FCLS abundances
     std::string report;  // the extractor's BriefReport()
   };
   auto fit = [&](const MatrixF& e) {
@@ -109,7 +113,8 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
     return Candidate{"N-FINDR", res.endmembers.cwiseMax(0.0f), 0.0, res.summary.BriefReport()};
   };
   if (o.init == Init::kGroundTruth)
-    throw OptionError(fmt::format("--init gt starts a network from the reference endmembers; {} has no such start", o.method));
+    throw OptionError(
+        fmt::format("--init gt starts a network from the reference endmembers; {} has no such start", o.method));
   const Init how = o.init == Init::kAuto ? Init::kVca : o.init;
   std::vector<Candidate> candidates;
   if (how == Init::kVca) {
@@ -134,7 +139,8 @@ MatrixF BlindStart(const Scene& scene, const MatrixF& y, Index r, const RunOptio
   }
   if (!candidates[best].report.empty()) out.reports.push_back(candidates[best].report);
   Json(out.details)["init"] = candidates[best].name;
-  Json(out.details)["start"] = {{"rule", std::string(Name(how))}, {"chosen", candidates[best].name}, {"candidates", fits}};
+  Json(out.details)["start"] = {
+      {"rule", std::string(Name(how))}, {"chosen", candidates[best].name}, {"candidates", fits}};
   return candidates[best].endmembers;
 }
 

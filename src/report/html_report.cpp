@@ -1,11 +1,11 @@
 #include "unmix/report/html_report.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "unmix/report/svg.hpp"
 #include "unmix/version.hpp"
@@ -113,8 +113,10 @@ std::vector<Row> Rows(const RunContents& c) {
     Row row;
     row.ref = static_cast<Index>(i);
     row.est = c.estimate_for_reference[i];
-    if (row.est < 0 || row.est >= r) row.est = -1;
-    else shown[static_cast<size_t>(row.est)] = true;
+    if (row.est < 0 || row.est >= r)
+      row.est = -1;
+    else
+      shown[static_cast<size_t>(row.est)] = true;
     row.name = ReferenceName(c, row.ref);
     row.sad_deg = NumberAt(c.metrics, "sad_deg", i);
     row.rmse = NumberAt(c.metrics, "rmse_per_endmember", i);
@@ -192,9 +194,7 @@ std::vector<double> Column(const Endmembers& e, Index j) {
   return y;
 }
 
-std::string SadText(std::optional<double> sad) {
-  return sad ? fmt::format("SAD {:.2f}\xc2\xb0", *sad) : std::string();
-}
+std::string SadText(std::optional<double> sad) { return sad ? fmt::format("SAD {:.2f}\xc2\xb0", *sad) : std::string(); }
 
 // The loss curve, at most ~2000 points (every k-th epoch plus the last) to keep the SVG small.
 Series LossSeries(const std::vector<double>& loss, const std::string& label, const std::string& colour) {
@@ -218,10 +218,14 @@ bool AllPositive(const std::vector<double>& v) {
 }
 
 // A plot of training losses against the epoch, on a log y axis (and so labelled) when `log_y`.
-PlotOptions LossPlotOptions(std::string id, std::string title, const std::string& y_label, bool log_y,
-                            int width, int height) {
-  return {.id = std::move(id), .title = std::move(title), .x_label = "epoch (0 = initial weights)",
-          .y_label = log_y ? y_label + " (log scale)" : y_label, .log_y = log_y, .width = width,
+PlotOptions LossPlotOptions(std::string id, std::string title, const std::string& y_label, bool log_y, int width,
+                            int height) {
+  return {.id = std::move(id),
+          .title = std::move(title),
+          .x_label = "epoch (0 = initial weights)",
+          .y_label = log_y ? y_label + " (log scale)" : y_label,
+          .log_y = log_y,
+          .width = width,
           .height = height};
 }
 
@@ -348,8 +352,8 @@ std::string PreviewFigure(const RunContents& c) {
       shown.width > 0 ? fmt::format(" width=\"{}\" height=\"{}\"", shown.width, shown.height) : std::string();
   return fmt::format("<figure class=\"preview\" style=\"max-width: {}px\">{}<figcaption>{}</figcaption></figure>",
                      std::max(shown.width, 320),
-                     fmt::format("<img class=\"preview\" id=\"scene-preview\" alt=\"scene preview\"{} src=\"{}\">", size,
-                                 DataUri("image/png", c.preview_png)),
+                     fmt::format("<img class=\"preview\" id=\"scene-preview\" alt=\"scene preview\"{} src=\"{}\">",
+                                 size, DataUri("image/png", c.preview_png)),
                      H(c.preview_caption.empty() ? std::string("scene preview") : c.preview_caption));
 }
 
@@ -367,7 +371,8 @@ std::string GeoreferenceText(const json& run) {
     parts.push_back(fmt::format("pixel size {:.6g} &times; {:.6g}{}", *px, *py, u));
   if (g.contains("extent") && g["extent"].is_object()) {
     const json& e = g["extent"];
-    const auto x0 = Number(e, {"min_x"}), y0 = Number(e, {"min_y"}), x1 = Number(e, {"max_x"}), y1 = Number(e, {"max_y"});
+    const auto x0 = Number(e, {"min_x"}), y0 = Number(e, {"min_y"}), x1 = Number(e, {"max_x"}),
+               y1 = Number(e, {"max_y"});
     if (x0 && y0 && x1 && y1)
       parts.push_back(fmt::format("extent x {:.10g} to {:.10g}, y {:.10g} to {:.10g}{}", *x0, *x1, *y0, *y1, u));
   }
@@ -396,7 +401,11 @@ const std::vector<MetricRow>& MetricRows() {
       {"AAD", {"aad_deg"}, "aad", "degrees", 3, "init_aad_deg"},
       {"AID", {"aid"}, "aid", "nats", 4, "init_aid"},
       {"reconstruction RMSE", {"reconstruction", "rmse"}, nullptr, "scene units", 5, nullptr},
-      {"reconstruction relative error", {"reconstruction", "relative_frobenius"}, nullptr, "|Y - AX|_F / |Y|_F", 4,
+      {"reconstruction relative error",
+       {"reconstruction", "relative_frobenius"},
+       nullptr,
+       "|Y - AX|_F / |Y|_F",
+       4,
        nullptr},
       {"reconstruction angle, mean over pixels", {"reconstruction", "mean_angle_deg"}, nullptr, "degrees", 3, nullptr},
   };
@@ -421,15 +430,17 @@ std::string MetricsTable(const json& m) {
     t += fmt::format("<td>{}</td></tr>", H(unit));
   }
   if (const auto n = Number(m, {"abundance_pixels"}))
-    t += fmt::format("<tr><td>pixels the abundance scores cover</td><td class=\"num\">{:.0f}</td>{}<td>held-out "
-                     "pixels (the rest trained the network)</td></tr>",
-                     *n, any_init ? "<td></td>" : "");
+    t += fmt::format(
+        "<tr><td>pixels the abundance scores cover</td><td class=\"num\">{:.0f}</td>{}<td>held-out "
+        "pixels (the rest trained the network)</td></tr>",
+        *n, any_init ? "<td></td>" : "");
   t += "</tbody></table>";
   if (m.contains("matching"))
-    t += fmt::format("<p class=\"lead\">Matching: <b>{}</b> &mdash; {}. Every score compares each reference "
-                     "endmember with the estimate matched to it.{}</p>",
-                     H(String(m["matching"], "rule")), H(String(m["matching"], "description")),
-                     any_init ? " <i>start</i>: the initialisation the method refined (e.g. VCA + FCLS)." : "");
+    t += fmt::format(
+        "<p class=\"lead\">Matching: <b>{}</b> &mdash; {}. Every score compares each reference "
+        "endmember with the estimate matched to it.{}</p>",
+        H(String(m["matching"], "rule")), H(String(m["matching"], "description")),
+        any_init ? " <i>start</i>: the initialisation the method refined (e.g. VCA + FCLS)." : "");
   return t;
 }
 
@@ -438,9 +449,10 @@ std::string Shell(const json& command) {
   std::string s;
   for (const auto& a : command) {
     const std::string arg = a.is_string() ? a.get<std::string>() : a.dump();
-    const bool plain = !arg.empty() && arg.find_first_not_of(
-                                           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=,:+@%") ==
-                                           std::string::npos;
+    const bool plain =
+        !arg.empty() &&
+        arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=,:+@%") ==
+            std::string::npos;
     if (!s.empty()) s += ' ';
     s += plain ? arg : "'" + arg + "'";
   }
@@ -484,9 +496,10 @@ std::string SettingsSection(const RunContents& c) {
 }
 
 std::string Footer(const RunContents* c) {
-  std::string s = fmt::format("Written by unmix {}. Maps are reduced for display (block means); the full-resolution "
-                              "values are in the run folder's abundance raster.",
-                              kVersion);
+  std::string s = fmt::format(
+      "Written by unmix {}. Maps are reduced for display (block means); the full-resolution "
+      "values are in the run folder's abundance raster.",
+      kVersion);
   if (c && c->run.contains("outputs") && c->run["outputs"].is_array()) {
     s += " Files of this run:";
     for (const auto& f : c->run["outputs"])
@@ -534,16 +547,20 @@ std::string RenderRunReport(const RunContents& c) {
   page += "<section id=\"overview\"><h2>Scene and scores</h2><div class=\"row\">";
   if (!c.preview_png.empty()) page += PreviewFigure(c);
   page += "<div>";
-  if (m.is_object()) page += MetricsTable(m);
-  else page += "<p class=\"lead\">No ground truth was given to this run, so there are no scores.</p>";
+  if (m.is_object())
+    page += MetricsTable(m);
+  else
+    page += "<p class=\"lead\">No ground truth was given to this run, so there are no scores.</p>";
   if (!rows.empty()) {
-    page += "<table id=\"endmember-table\"><thead><tr><th>#</th><th>endmember</th><th class=\"num\">estimate</th>"
-            "<th class=\"num\">SAD (&deg;)</th><th class=\"num\">abundance RMSE</th></tr></thead><tbody>";
+    page +=
+        "<table id=\"endmember-table\"><thead><tr><th>#</th><th>endmember</th><th class=\"num\">estimate</th>"
+        "<th class=\"num\">SAD (&deg;)</th><th class=\"num\">abundance RMSE</th></tr></thead><tbody>";
     for (size_t k = 0; k < rows.size(); ++k)
-      page += fmt::format("<tr><td>{}</td><td><a href=\"#endmember-{}\">{}</a></td><td class=\"num\">{}</td>"
-                          "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                          k + 1, k, H(rows[k].name), rows[k].est >= 0 ? fmt::format("E{}", rows[k].est + 1) : "&ndash;",
-                          Fixed(rows[k].sad_deg, 2), Fixed(rows[k].rmse, 4));
+      page += fmt::format(
+          "<tr><td>{}</td><td><a href=\"#endmember-{}\">{}</a></td><td class=\"num\">{}</td>"
+          "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+          k + 1, k, H(rows[k].name), rows[k].est >= 0 ? fmt::format("E{}", rows[k].est + 1) : "&ndash;",
+          Fixed(rows[k].sad_deg, 2), Fixed(rows[k].rmse, 4));
     page += "</tbody></table>";
   }
   page += "</div></div></section>\n";
@@ -562,8 +579,8 @@ std::string RenderRunReport(const RunContents& c) {
                         c.maps->factor);
   page += "</p>";
   const std::string x_label =
-      c.endmembers ? UnitsLabel(c.wavelength_units, static_cast<Index>(c.endmembers->wavelengths.size()) ==
-                                                        c.endmembers->bands())
+      c.endmembers ? UnitsLabel(c.wavelength_units,
+                                static_cast<Index>(c.endmembers->wavelengths.size()) == c.endmembers->bands())
                    : "band";
   constexpr int kSide = 220;
   for (size_t k = 0; k < rows.size(); ++k) {
@@ -579,9 +596,9 @@ std::string RenderRunReport(const RunContents& c) {
       bar_height = DisplaySize(*c.maps, kSide).height;
     }
     if (c.reference_maps && row.ref >= 0 && row.ref < c.reference_maps->count()) {
-      page += Figure(MapImg(*c.reference_maps, row.ref, fmt::format("ref-map-{}", k), "reference abundance of " + row.name,
-                            kSide),
-                     "reference");
+      page += Figure(
+          MapImg(*c.reference_maps, row.ref, fmt::format("ref-map-{}", k), "reference abundance of " + row.name, kSide),
+          "reference");
       bar_height = std::max(bar_height, DisplaySize(*c.reference_maps, kSide).height);
     }
     if (bar_height > 0) page += ColourBarSvg(fmt::format("colourbar-{}", k), std::max(bar_height, 140));
@@ -661,7 +678,8 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   // Estimate of run `r` shown in row i.
   auto estimate_of = [&](const RunContents& r, Index i) -> Index {
     if (ref) {
-      if (static_cast<size_t>(i) < r.estimate_for_reference.size()) return r.estimate_for_reference[static_cast<size_t>(i)];
+      if (static_cast<size_t>(i) < r.estimate_for_reference.size())
+        return r.estimate_for_reference[static_cast<size_t>(i)];
       return -1;
     }
     return i < EstimateCount(r) ? i : -1;
@@ -671,19 +689,24 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   std::set<std::string> inputs;
   for (const auto& r : runs)
     if (!String(r.run, "input").empty()) inputs.insert(String(r.run, "input"));
-  if (inputs.size() == 1) page += "scene " + H(*inputs.begin()) + " &middot; ";
-  else if (inputs.size() > 1) page += fmt::format("{} different inputs &middot; ", inputs.size());
+  if (inputs.size() == 1)
+    page += "scene " + H(*inputs.begin()) + " &middot; ";
+  else if (inputs.size() > 1)
+    page += fmt::format("{} different inputs &middot; ", inputs.size());
   std::string geo;
   for (const auto& r : runs)
     if (geo.empty()) geo = GeoreferenceText(r.run);
-  page += fmt::format("unmix {}</p>{}<nav><a href=\"#scores\">scores</a><a href=\"#maps\">maps</a><a "
-                      "href=\"#spectra\">spectra</a><a href=\"#training\">training</a><a href=\"#runs\">runs</a></nav>"
-                      "</header>\n",
-                      kVersion, geo);
+  page += fmt::format(
+      "unmix {}</p>{}<nav><a href=\"#scores\">scores</a><a href=\"#maps\">maps</a><a "
+      "href=\"#spectra\">spectra</a><a href=\"#training\">training</a><a href=\"#runs\">runs</a></nav>"
+      "</header>\n",
+      kVersion, geo);
   std::vector<std::string> notes;
   if (inputs.size() > 1) notes.push_back("the runs read different input files; their scores may not be comparable");
-  if (!ref) notes.push_back("no run has ground truth: endmembers are shown in each run's own order and rows need not "
-                            "correspond to the same material");
+  if (!ref)
+    notes.push_back(
+        "no run has ground truth: endmembers are shown in each run's own order and rows need not "
+        "correspond to the same material");
   for (size_t i = 0; i < runs.size(); ++i)
     for (const auto& n : runs[i].notes) notes.push_back(labels[i] + ": " + n);
   page += NotesSection(notes);
@@ -702,8 +725,9 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
                                  {"AID (nats)", {"aid"}, 4, false},
                                  {"reconstruction rel. error", {"reconstruction", "relative_frobenius"}, 4, false},
                                  {"time (s)", {"timings", "total"}, 2, true}};
-  page += "<section id=\"scores\"><h2>Scores</h2><div class=\"row\"><div>"
-          "<table id=\"comparison-table\"><thead><tr><th>run</th>";
+  page +=
+      "<section id=\"scores\"><h2>Scores</h2><div class=\"row\"><div>"
+      "<table id=\"comparison-table\"><thead><tr><th>run</th>";
   for (const auto& col : cols) page += fmt::format("<th class=\"num\">{}</th>", col.head);
   page += "</tr></thead><tbody>";
   std::vector<std::optional<double>> best(cols.size());
@@ -731,8 +755,7 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
             "per-pixel RMSE, abundance fraction); MAE in abundance fraction &times; 100; AAD: abundance angle; AID: "
             "symmetric KL divergence. Lower is better; the best of each column is bold.</p>";
   // The papers' per-endmember tables.
-  for (const auto& [key, id, caption, decimals] :
-       std::vector<std::tuple<const char*, const char*, const char*, int>>{
+  for (const auto& [key, id, caption, decimals] : std::vector<std::tuple<const char*, const char*, const char*, int>>{
            {"sad_deg", "sad-table", "SAD per endmember (degrees)", 2},
            {"rmse_per_endmember", "rmse-table", "abundance RMSE per endmember", 4}}) {
     if (!ref) break;
@@ -769,13 +792,15 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   // Maps: per endmember, the reference and every run side by side.
   // Grid cells of at least `side` px: as many per line as fit, the rest on the next (by design).
   const int side = runs.size() <= 4 ? 180 : runs.size() <= 6 ? 150 : 120;
-  page += "<section id=\"maps\"><h2>Abundance maps</h2><p class=\"lead\">One row per endmember: the reference (when "
-          "known) and each run's matched estimate, viridis on a fixed 0 to 1 scale; checkered where there is no "
-          "data.</p>";
+  page +=
+      "<section id=\"maps\"><h2>Abundance maps</h2><p class=\"lead\">One row per endmember: the reference (when "
+      "known) and each run's matched estimate, viridis on a fixed 0 to 1 scale; checkered where there is no "
+      "data.</p>";
   for (Index i = 0; i < n_rows; ++i) {
-    page += fmt::format("<div class=\"endmember\" id=\"cmp-endmember-{}\"><h3>{}. {}</h3><div class=\"cmp-maps\">"
-                        "<div class=\"map-grid\" style=\"--cell: {}px\">",
-                        i, i + 1, H(names[static_cast<size_t>(i)]), side);
+    page += fmt::format(
+        "<div class=\"endmember\" id=\"cmp-endmember-{}\"><h3>{}. {}</h3><div class=\"cmp-maps\">"
+        "<div class=\"map-grid\" style=\"--cell: {}px\">",
+        i, i + 1, H(names[static_cast<size_t>(i)]), side);
     int bar = 0;
     if (ref && ref->reference_maps && i < ref->reference_maps->count()) {
       page += Figure(MapImg(*ref->reference_maps, i, fmt::format("cmp-ref-map-{}", i),
@@ -834,9 +859,9 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
     po.id = fmt::format("cmp-spectra-{}", i);
     po.title = names[static_cast<size_t>(i)];
     const RunContents& units_from = ref ? *ref : runs.front();
-    po.x_label = axis ? UnitsLabel(units_from.wavelength_units,
-                                   static_cast<Index>(axis->wavelengths.size()) == axis->bands())
-                      : "band";
+    po.x_label =
+        axis ? UnitsLabel(units_from.wavelength_units, static_cast<Index>(axis->wavelengths.size()) == axis->bands())
+             : "band";
     po.y_label = "value (scene units)";
     po.width = 620;
     po.height = 300;
@@ -856,8 +881,8 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
       if (std::isfinite(first) && first != 0)
         for (double& v : rel) v /= first;
       const SeriesStyle style = SeriesStyleAt(ri);
-      Series s = LossSeries(rel, fmt::format("{} ({} epochs, first {:.4g})", labels[ri], runs[ri].loss.size() - 1, first),
-                            style.colour);
+      Series s = LossSeries(
+          rel, fmt::format("{} ({} epochs, first {:.4g})", labels[ri], runs[ri].loss.size() - 1, first), style.colour);
       s.dash = style.dash;
       losses.push_back(s);
       log_y = log_y && AllPositive(rel);
@@ -869,17 +894,20 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
   } else {
     page += LinePlotSvg(losses, LossPlotOptions("cmp-loss", "training loss relative to its first value",
                                                 "loss / first loss", log_y, 760, 340));
-    page += fmt::format("<p class=\"lead\">Each network's own objective divided by its value at epoch 0, so curves "
-                        "of different scales and lengths (up to {} epochs) share one axis: they show how far and how "
-                        "fast each loss fell, not which is lower. The legend gives each run's epochs and first "
-                        "value.</p>", longest);
+    page += fmt::format(
+        "<p class=\"lead\">Each network's own objective divided by its value at epoch 0, so curves "
+        "of different scales and lengths (up to {} epochs) share one axis: they show how far and how "
+        "fast each loss fell, not which is lower. The legend gives each run's epochs and first "
+        "value.</p>",
+        longest);
   }
   page += "</section>\n";
 
   // The runs and their settings.
-  page += "<section id=\"runs\"><h2>Runs</h2><table id=\"runs-table\"><thead><tr><th>run</th><th>method</th><th>folder"
-          "</th><th class=\"num\">r</th><th class=\"num\">seed</th><th class=\"num\">threads</th><th "
-          "class=\"num\">epochs</th><th>version</th></tr></thead><tbody>";
+  page +=
+      "<section id=\"runs\"><h2>Runs</h2><table id=\"runs-table\"><thead><tr><th>run</th><th>method</th><th>folder"
+      "</th><th class=\"num\">r</th><th class=\"num\">seed</th><th class=\"num\">threads</th><th "
+      "class=\"num\">epochs</th><th>version</th></tr></thead><tbody>";
   for (size_t i = 0; i < runs.size(); ++i) {
     const json& r = runs[i].run;
     auto epochs = Number(r, {"network", "epochs"});
@@ -888,11 +916,13 @@ std::string RenderComparisonReport(const std::vector<RunContents>& runs, const s
         "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
         "class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
         H(labels[i]), H(String(r, "method")), H(runs[i].folder.string()), EstimateCount(runs[i]),
-        r.contains("seed") ? ValueText(r["seed"]) : "&ndash;", r.contains("threads") ? ValueText(r["threads"]) : "&ndash;",
+        r.contains("seed") ? ValueText(r["seed"]) : "&ndash;",
+        r.contains("threads") ? ValueText(r["threads"]) : "&ndash;",
         epochs ? fmt::format("{:.0f}", *epochs) : "&ndash;", H(String(r, "version")));
   }
-  page += "</tbody></table><p class=\"lead\">Each run's own report (linked from the scores table) lists every "
-          "setting, timing and input checksum.</p></section>\n";
+  page +=
+      "</tbody></table><p class=\"lead\">Each run's own report (linked from the scores table) lists every "
+      "setting, timing and input checksum.</p></section>\n";
   page += PageEnd(Footer(nullptr));
   return page;
 }

@@ -23,8 +23,7 @@ nlohmann::json MetricsToJson(const Evaluation& ev, const MetricsContext& ctx) {
   j["reference_endmembers"] = ev.reference_count;
   j["unmatched_estimates"] = ev.unmatched_count();
   j["unmatched_estimate_indices"] = ev.unmatched_estimates;
-  if (ev.unmatched_count() > 0)
-    j["unmatched_note"] = UnmatchedNote(ev);
+  if (ev.unmatched_count() > 0) j["unmatched_note"] = UnmatchedNote(ev);
   if (ev.has_sad()) {
     j["sad_deg"] = ev.sad_deg();
     j["sad_rad"] = ev.sad_rad;
@@ -35,8 +34,8 @@ nlohmann::json MetricsToJson(const Evaluation& ev, const MetricsContext& ctx) {
     const auto& a = *ev.abundances;
     j["rmse"] = a.rmse;
     j["rmse_global"] = a.rmse_global;
-    j["rmse_per_endmember"] = std::vector<double>(
-        a.rmse_per_endmember.data(), a.rmse_per_endmember.data() + a.rmse_per_endmember.size());
+    j["rmse_per_endmember"] =
+        std::vector<double>(a.rmse_per_endmember.data(), a.rmse_per_endmember.data() + a.rmse_per_endmember.size());
     j["mae"] = a.mae_x100;
     j["aad_deg"] = a.aad_deg;
     j["aid"] = a.aid;
@@ -60,22 +59,17 @@ std::string UnmatchedNote(const Evaluation& ev) {
 }
 
 std::string MetricsTableHeader() {
-  return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8}", "method", "SAD(deg)", "RMSE(frac)",
-                     "AAD(deg)", "AID(nats)", "time(s)");
+  return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8}", "method", "SAD(deg)", "RMSE(frac)", "AAD(deg)",
+                     "AID(nats)", "time(s)");
 }
 
 std::string MetricsTableRow(const std::string& method, const Evaluation& ev, double seconds) {
-  auto num = [](bool ok, double v, int digits) {
-    return ok ? fmt::format("{:.{}f}", v, digits) : std::string("-");
-  };
+  auto num = [](bool ok, double v, int digits) { return ok ? fmt::format("{:.{}f}", v, digits) : std::string("-"); };
   const bool a = ev.abundances.has_value();
-  const std::string surplus =
-      ev.unmatched_count() > 0
-          ? fmt::format("  ({} of {} estimates unmatched, not scored)", ev.unmatched_count(),
-                        ev.estimated_count)
-          : std::string();
-  return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8.3f}", method,
-                     num(ev.has_sad(), ev.sad_deg_mean(), 3),
+  const std::string surplus = ev.unmatched_count() > 0 ? fmt::format("  ({} of {} estimates unmatched, not scored)",
+                                                                     ev.unmatched_count(), ev.estimated_count)
+                                                       : std::string();
+  return fmt::format("{:<16} {:>9} {:>10} {:>9} {:>9} {:>8.3f}", method, num(ev.has_sad(), ev.sad_deg_mean(), 3),
                      num(a, a ? ev.abundances->rmse : 0, 4), num(a, a ? ev.abundances->aad_deg : 0, 3),
                      num(a, a ? ev.abundances->aid : 0, 4), seconds) +
          surplus;

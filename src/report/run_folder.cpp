@@ -1,11 +1,11 @@
 // Reading a run folder back for `unmix report`: every part is optional, and what cannot be
 // read becomes a note in the report instead of an error.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 #include "unmix/io/csv.hpp"
@@ -92,16 +92,18 @@ void AddReference(RunContents& c, const RunRecord& run, const std::vector<std::u
   fs::path path = given;
   if (!fs::exists(path) && rec && !rec->absolute.empty()) path = rec->absolute;
   if (!fs::exists(path)) {
-    c.notes.push_back(fmt::format("the ground truth {} was not found, so the reference maps and spectra are left out "
-                                  "(the scores come from the run)",
-                                  given));
+    c.notes.push_back(
+        fmt::format("the ground truth {} was not found, so the reference maps and spectra are left out "
+                    "(the scores come from the run)",
+                    given));
     return;
   }
   try {
     if (rec && !rec->sha256.empty() && Sha256OfFile(path) != rec->sha256)
-      c.notes.push_back(fmt::format("the ground truth {} changed since the run (its SHA-256 differs from run.json): "
-                                    "the reference shown may not be the one scored",
-                                    path.string()));
+      c.notes.push_back(
+          fmt::format("the ground truth {} changed since the run (its SHA-256 differs from run.json): "
+                      "the reference shown may not be the one scored",
+                      path.string()));
     GroundTruth gt;
     switch (io::DetectFileKind(path)) {
       case io::FileKind::kMat:
@@ -125,11 +127,13 @@ void AddReference(RunContents& c, const RunRecord& run, const std::vector<std::u
     }
     if (gt.endmembers && c.endmembers) {
       Endmembers ref = *gt.endmembers;
-      if (AlignBands(ref, *c.endmembers, c.wavelength_units)) c.reference_endmembers = std::move(ref);
+      if (AlignBands(ref, *c.endmembers, c.wavelength_units))
+        c.reference_endmembers = std::move(ref);
       else
-        c.notes.push_back(fmt::format("the reference spectra in {} have {} bands and the estimates {}, with no "
-                                      "wavelengths to pair them: the spectra are shown without the reference",
-                                      path.string(), gt.endmembers->bands(), c.endmembers->bands()));
+        c.notes.push_back(
+            fmt::format("the reference spectra in {} have {} bands and the estimates {}, with no "
+                        "wavelengths to pair them: the spectra are shown without the reference",
+                        path.string(), gt.endmembers->bands(), c.endmembers->bands()));
     }
     if (gt.abundances && c.maps) {
       Abundances a = *gt.abundances;
@@ -139,22 +143,24 @@ void AddReference(RunContents& c, const RunRecord& run, const std::vector<std::u
         a.values = ColumnMajorToRowMajor(a.values, rows, cols);
         a.rows = rows;
         a.cols = cols;
-        c.notes.push_back(fmt::format("{} holds no image size; its abundances were taken in MATLAB (column-major) "
-                                      "pixel order",
-                                      path.string()));
+        c.notes.push_back(
+            fmt::format("{} holds no image size; its abundances were taken in MATLAB (column-major) "
+                        "pixel order",
+                        path.string()));
       }
       if (a.rows == rows && a.cols == cols) {
         c.reference_maps = BlockAverage(a.values, rows, cols, valid, map_side);
         c.reference_maps->names = a.names;
       } else {
-        c.notes.push_back(fmt::format("the reference abundances in {} are {} x {} pixels, the estimates {} x {}: the "
-                                      "reference maps are left out",
-                                      path.string(), a.rows, a.cols, rows, cols));
+        c.notes.push_back(
+            fmt::format("the reference abundances in {} are {} x {} pixels, the estimates {} x {}: the "
+                        "reference maps are left out",
+                        path.string(), a.rows, a.cols, rows, cols));
       }
     }
   } catch (const Error& e) {
-    c.notes.push_back(fmt::format("the ground truth could not be read ({}): the reference maps and spectra are left out",
-                                  e.what()));
+    c.notes.push_back(
+        fmt::format("the ground truth could not be read ({}): the reference maps and spectra are left out", e.what()));
   }
 }
 
@@ -195,9 +201,9 @@ class Listed {
     if (!want.empty()) {
       const std::string have = Sha256OfFile(p);
       if (have != want)
-        throw InputError(p.string(), "sha256",
-                         fmt::format("expected {} (recorded in run.json), found {}: the file changed after the run",
-                                     want, have));
+        throw InputError(
+            p.string(), "sha256",
+            fmt::format("expected {} (recorded in run.json), found {}: the file changed after the run", want, have));
     }
     return true;
   }
@@ -229,18 +235,21 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
     try {
       run = ParseRunRecord(c.run, (dir / "run.json").string());
     } catch (const Error& e) {
-      c.notes.push_back(fmt::format("run.json is not what unmix writes ({}): its settings are shown as they are, its "
-                                    "files unchecked",
-                                    e.what()));
+      c.notes.push_back(
+          fmt::format("run.json is not what unmix writes ({}): its settings are shown as they are, its "
+                      "files unchecked",
+                      e.what()));
     }
   }
   const Listed listed(dir, run);
   if (fs::exists(dir / "run.json") && !listed.restricted())
-    c.notes.push_back("run.json lists no outputs (written by an older unmix): every file in the folder was read, "
-                      "unchecked");
+    c.notes.push_back(
+        "run.json lists no outputs (written by an older unmix): every file in the folder was read, "
+        "unchecked");
   else if (listed.restricted() && !listed.checked())
-    c.notes.push_back("run.json records no checksums of its outputs (written by an older unmix): the files are "
-                      "unchecked");
+    c.notes.push_back(
+        "run.json records no checksums of its outputs (written by an older unmix): the files are "
+        "unchecked");
   if (listed.Use("metrics.json", c.notes)) c.metrics = ReadJsonFile(dir / "metrics.json", c.notes);
   if (c.metrics.is_null() && !run.ground_truth.empty())
     c.notes.push_back("metrics.json is missing although the run had ground truth: no scores");
@@ -274,8 +283,8 @@ RunContents ReadRunFolder(const fs::path& dir, Index map_side) {
       c.maps = BlockAverage(a.data, a.rows, a.cols, valid, map_side);
       c.maps->names = a.band_names;
     } catch (const Error& e) {
-      c.notes.push_back(fmt::format("{} could not be read ({}): no abundance maps", abundance_file.filename().string(),
-                                    e.what()));
+      c.notes.push_back(
+          fmt::format("{} could not be read ({}): no abundance maps", abundance_file.filename().string(), e.what()));
     }
   } else {
     c.notes.push_back("abundances.tif is missing: no abundance maps");

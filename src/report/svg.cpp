@@ -1,10 +1,10 @@
 #include "unmix/report/svg.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "unmix/report/image.hpp"
 
@@ -55,12 +55,23 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -186,8 +197,8 @@ std::string LinePlotSvg(const std::vector<Series>& series, const PlotOptions& o)
   if (o.log_y && std::log10(ay.hi / ay.lo) <= 4.5)
     for (double d = ay.lo; d < ay.hi * 0.999; d *= 10)
       for (int m = 2; m <= 9; ++m)
-        minor += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>", Num(left), Num(sy(d * m)),
-                             Num(right));
+        minor +=
+            fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\"/>", Num(left), Num(sy(d * m)), Num(right));
   if (!minor.empty()) svg += "<g stroke=\"#f3f3f3\" stroke-width=\"1\">" + minor + "</g>\n";
   svg += "<g stroke=\"#e2e2e2\" stroke-width=\"1\">" + grid + "</g>\n";
   svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888\"/>\n", Num(left),
@@ -197,9 +208,9 @@ std::string LinePlotSvg(const std::vector<Series>& series, const PlotOptions& o)
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#222\">{}</text>\n",
                        Num((left + right) / 2), Num(bottom + 32), XmlEscape(o.x_label));
   if (!o.y_label.empty())
-    svg += fmt::format(
-        "<text transform=\"translate(14 {}) rotate(-90)\" text-anchor=\"middle\" fill=\"#222\">{}</text>\n",
-        Num((top + bottom) / 2), XmlEscape(o.y_label));
+    svg +=
+        fmt::format("<text transform=\"translate(14 {}) rotate(-90)\" text-anchor=\"middle\" fill=\"#222\">{}</text>\n",
+                    Num((top + bottom) / 2), XmlEscape(o.y_label));
   if (empty)
     svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
                        Num((left + right) / 2), Num((top + bottom) / 2));
@@ -229,8 +240,8 @@ std::string LinePlotSvg(const std::vector<Series>& series, const PlotOptions& o)
     svg += fmt::format(
         "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>"
         "<text x=\"{}\" y=\"{}\" fill=\"#222\">{}</text>\n",
-        Num(lx), Num(ly + 8), Num(lx + 22), Num(ly + 8), XmlEscape(s.colour), std::max(2.0, s.width),
-        DashAttribute(s), Num(lx + 27), Num(ly + 12), XmlEscape(s.label));
+        Num(lx), Num(ly + 8), Num(lx + 22), Num(ly + 8), XmlEscape(s.colour), std::max(2.0, s.width), DashAttribute(s),
+        Num(lx + 27), Num(ly + 12), XmlEscape(s.label));
   }
   svg += "</svg>";
   return svg;

@@ -2,6 +2,7 @@
 // RunMethod, their trained encoder over a large scene through ApplyModel, and the floor probe.
 #include "unmix/run/bench.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 #include <sys/resource.h>
 
@@ -9,8 +10,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "run/stats.hpp"
 #include "unmix/core/error.hpp"
@@ -215,23 +214,24 @@ nlohmann::json BenchReport::ToJson() const {
   for (const BenchJob& j : jobs) {
     const double med = j.median_seconds(), floor_s = floor_seconds(j);
     const bool has_target = j.target_seconds > 0;
-    nlohmann::json jj = {{"name", j.name},
-                         {"what", j.what},
-                         {"seconds", j.seconds},
-                         {"median_seconds", med},
-                         {"min_seconds", j.min_seconds()},
-                         {"cpu_seconds", j.cpu_seconds},
-                         {"median_cpu_seconds", j.median_cpu_seconds()},
-                         {"flops", j.flops},
-                         {"gflops_per_second", j.flops / med * 1e-9},
-                         {"input_bytes", j.bytes},
-                         {"input_gb_per_second", j.bytes / med * 1e-9},
-                         {"peak_rss_mib", j.peak_kib / 1024.0},
-                         {"floor_seconds", floor_s},
-                         {"floor_bound", j.flops / floor.gemm_rate() >= j.bytes / floor.bandwidth() ? "compute" : "memory"},
-                         {"multiple_of_floor", med / floor_s},
-                         {"target_seconds", has_target ? nlohmann::json(j.target_seconds) : nlohmann::json(nullptr)},
-                         {"target_met", has_target ? nlohmann::json(med <= j.target_seconds) : nlohmann::json(nullptr)}};
+    nlohmann::json jj = {
+        {"name", j.name},
+        {"what", j.what},
+        {"seconds", j.seconds},
+        {"median_seconds", med},
+        {"min_seconds", j.min_seconds()},
+        {"cpu_seconds", j.cpu_seconds},
+        {"median_cpu_seconds", j.median_cpu_seconds()},
+        {"flops", j.flops},
+        {"gflops_per_second", j.flops / med * 1e-9},
+        {"input_bytes", j.bytes},
+        {"input_gb_per_second", j.bytes / med * 1e-9},
+        {"peak_rss_mib", j.peak_kib / 1024.0},
+        {"floor_seconds", floor_s},
+        {"floor_bound", j.flops / floor.gemm_rate() >= j.bytes / floor.bandwidth() ? "compute" : "memory"},
+        {"multiple_of_floor", med / floor_s},
+        {"target_seconds", has_target ? nlohmann::json(j.target_seconds) : nlohmann::json(nullptr)},
+        {"target_met", has_target ? nlohmann::json(med <= j.target_seconds) : nlohmann::json(nullptr)}};
     if (!j.target_note.empty()) jj["target_note"] = j.target_note;
     jj.update(j.extra);
     out_jobs.push_back(jj);
@@ -341,7 +341,8 @@ BenchReport RunBench(const SceneAndTruth& s, const BenchOptions& a) {
     start("inference");
     if (!trained) trained = RunMethod(s.scene, options("bunet2", epochs, 0), &s.truth).model;
     const Index m = a.inference_pixels;
-    BenchJob j = NewJob("inference", fmt::format("BUNet-II encoder over {} px x {} bands, {} threads", m, p, report.threads));
+    BenchJob j =
+        NewJob("inference", fmt::format("BUNet-II encoder over {} px x {} bands, {} threads", m, p, report.threads));
     const MatrixF y = s.scene.valid_data();
     MatrixF big(p, m);
 #pragma omp parallel for schedule(static)

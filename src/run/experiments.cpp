@@ -2,6 +2,7 @@
 // seeds, the experiment folder (raw.csv, summary.csv, summary.json, plots) and the results page.
 #include "unmix/run/experiments.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
@@ -9,8 +10,6 @@
 #include <fstream>
 #include <set>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "io/csv_table.hpp"
 #include "run/stats.hpp"
@@ -34,8 +33,8 @@ using io::detail::CsvField;
 // Methods given the true endmembers (supervised) report no SAD: it would be 0 by construction.
 MetricRow RowOf(const RunResult& r, const nlohmann::json& m, double seconds, bool known_endmembers) {
   MetricRow row;
-  for (const char* key : {"rmse", "aad_deg", "aid", "sad_deg_mean", "sad_rad_mean", "init_rmse",
-                          "init_sad_deg_mean", "init_aad_deg"}) {
+  for (const char* key :
+       {"rmse", "aad_deg", "aid", "sad_deg_mean", "sad_rad_mean", "init_rmse", "init_sad_deg_mean", "init_aad_deg"}) {
     if (known_endmembers && std::string(key).find("sad_") != std::string::npos) continue;
     if (m.contains(key) && m[key].is_number()) row[key] = m[key].get<double>();
   }
@@ -65,13 +64,16 @@ std::string MeanStd(double mean, double std) {
 }
 
 const std::map<std::string, std::string>& MetricNames() {
-  static const std::map<std::string, std::string> names = {
-      {"rmse", "abundance RMSE"},          {"aad_deg", "AAD (deg)"},
-      {"aid", "AID"},                      {"sad_deg_mean", "mean SAD (deg)"},
-      {"sad_rad_mean", "mean SAD (rad)"},  {"init_rmse", "start RMSE"},
-      {"init_sad_deg_mean", "start mean SAD (deg)"},
-      {"seconds", "time (s)"},             {"train_seconds", "training (s)"},
-      {"inference_seconds", "inference (s)"}};
+  static const std::map<std::string, std::string> names = {{"rmse", "abundance RMSE"},
+                                                           {"aad_deg", "AAD (deg)"},
+                                                           {"aid", "AID"},
+                                                           {"sad_deg_mean", "mean SAD (deg)"},
+                                                           {"sad_rad_mean", "mean SAD (rad)"},
+                                                           {"init_rmse", "start RMSE"},
+                                                           {"init_sad_deg_mean", "start mean SAD (deg)"},
+                                                           {"seconds", "time (s)"},
+                                                           {"train_seconds", "training (s)"},
+                                                           {"inference_seconds", "inference (s)"}};
   return names;
 }
 
@@ -152,7 +154,7 @@ std::string MarkdownTable(const nlohmann::json& s, const std::string& condition)
       }
       const auto& r = it->second;
       out += r["runs"].get<int>() > 1 ? fmt::format(" {} |", MeanStd(r["mean"], r["std"]))
-                                       : fmt::format(" {} |", FormatMetric(r["mean"]));
+                                      : fmt::format(" {} |", FormatMetric(r["mean"]));
     }
     out += "\n";
     if (s["paper"].contains(label)) {
@@ -255,7 +257,8 @@ ExperimentResults RunExperiment(const Experiment& e, const ExperimentOptions& op
         if (e.apply) e.apply(c, o);
         if (v.tweak) v.tweak(o);
         std::string why;
-        if (!o.IsValid(&why)) throw OptionError(fmt::format("experiment {} ({}, {}): {}", e.name, c.label, v.label, why));
+        if (!o.IsValid(&why))
+          throw OptionError(fmt::format("experiment {} ({}, {}): {}", e.name, c.label, v.label, why));
         const Stopwatch t;
         RunResult result = RunMethod(st.scene, o, &st.truth);
         const double seconds = t.seconds();
@@ -270,11 +273,20 @@ ExperimentResults RunExperiment(const Experiment& e, const ExperimentOptions& op
 
   // Summary: mean and std over seeds.
   nlohmann::json& summary = res.summary;
-  summary = {{"name", e.name},         {"title", e.title},     {"reproduces", e.reproduces},
-             {"settings", e.settings}, {"x_label", e.x_label}, {"seeds", seeds},
-             {"quick", quick},         {"version", kVersion},  {"command", options.command},
-             {"threads", omp_get_max_threads()},               {"seconds", clock.seconds()},
-             {"metrics", e.metrics},   {"plot_metrics", e.plot_metrics}, {"paper_units", e.paper_units}};
+  summary = {{"name", e.name},
+             {"title", e.title},
+             {"reproduces", e.reproduces},
+             {"settings", e.settings},
+             {"x_label", e.x_label},
+             {"seeds", seeds},
+             {"quick", quick},
+             {"version", kVersion},
+             {"command", options.command},
+             {"threads", omp_get_max_threads()},
+             {"seconds", clock.seconds()},
+             {"metrics", e.metrics},
+             {"plot_metrics", e.plot_metrics},
+             {"paper_units", e.paper_units}};
   summary["scenes"] = nlohmann::json::array();
   for (const auto& [desc, key] : scenes_used) summary["scenes"].push_back(desc);
   summary["conditions"] = nlohmann::json::array();
@@ -285,9 +297,13 @@ ExperimentResults RunExperiment(const Experiment& e, const ExperimentOptions& op
   for (const auto& [k, vals] : CellsOf(res.values)) {
     const auto& [ci, vi, metric] = k;
     const Stat s = Summarise(vals);
-    summary["results"].push_back({{"condition", conditions[ci].label}, {"x", conditions[ci].x},
-                                  {"variant", variants[vi].label}, {"metric", metric}, {"runs", s.n},
-                                  {"mean", s.mean}, {"std", s.std}});
+    summary["results"].push_back({{"condition", conditions[ci].label},
+                                  {"x", conditions[ci].x},
+                                  {"variant", variants[vi].label},
+                                  {"metric", metric},
+                                  {"runs", s.n},
+                                  {"mean", s.mean},
+                                  {"std", s.std}});
   }
   summary["paper"] = nlohmann::json::object();
   for (const auto& [variant, numbers] : e.paper) summary["paper"][variant] = numbers;
@@ -338,9 +354,9 @@ void WriteResultsPage(const fs::path& dir) {
         throw InputError(f.string(), "summary", std::string("not valid JSON: ") + ex.what());
       }
     }
-  const std::vector<std::string> order = {"jasper-supervised", "jasper-blind", "uadmm-snr", "uadmm-layers",
-                                          "uadmm-epochs", "uadmm-train-size", "uadmm-loss", "uadmm-times",
-                                          "nmfsae-pixels", "nmfsae-snr"};
+  const std::vector<std::string> order = {"jasper-supervised", "jasper-blind",     "uadmm-snr",  "uadmm-layers",
+                                          "uadmm-epochs",      "uadmm-train-size", "uadmm-loss", "uadmm-times",
+                                          "nmfsae-pixels",     "nmfsae-snr"};
   auto rank = [&](const nlohmann::json& s) {
     const auto it = std::find(order.begin(), order.end(), s["name"].get<std::string>());
     return it - order.begin();

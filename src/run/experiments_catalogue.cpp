@@ -2,14 +2,14 @@
 // settings each paper states, as data for the runner in experiments.cpp. Each experiment
 // states its text, conditions, variants, metrics and scenes; the helpers below build the
 // shared parts.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 #include "unmix/io/library.hpp"
@@ -88,7 +88,8 @@ struct SyntheticSource {
   SceneAndTruth Make(SyntheticOptions so, double snr, int seed) {
     so.snr_db = snr;
     so.seed = static_cast<std::uint64_t>(seed);
-    if (!library_path.empty() && !library) library = std::make_shared<SpectralLibrary>(io::ReadSpectralLibrary(library_path));
+    if (!library_path.empty() && !library)
+      library = std::make_shared<SpectralLibrary>(io::ReadSpectralLibrary(library_path));
     SceneAndTruth out = SyntheticSceneAndTruth(so, library.get());
     out.description = fmt::format("{} x {} pixels, {} bands, {} endmembers ({}), SNR {} dB, scene seed {}",
                                   out.scene.rows, out.scene.cols, out.scene.bands(), out.truth.endmembers->count(),
@@ -108,7 +109,9 @@ SnrOf FixedSnr(double snr) {
 
 // Scenes of `so` at SNR `snr`; runs with the same SNR and seed share a scene.
 void Synthetic(Experiment& e, const std::shared_ptr<SyntheticSource>& synth, const SyntheticOptions& so, SnrOf snr) {
-  e.scene = [synth, so, snr](const Condition& c, int seed, const Variant& v) { return synth->Make(so, snr(c, v), seed); };
+  e.scene = [synth, so, snr](const Condition& c, int seed, const Variant& v) {
+    return synth->Make(so, snr(c, v), seed);
+  };
   e.scene_key = [snr](const Condition& c, int seed, const Variant& v) { return fmt::format("{}-{}", snr(c, v), seed); };
 }
 
@@ -139,14 +142,15 @@ void Plot(Experiment& e, std::string x_label, std::vector<Condition> conditions,
 }
 
 const std::vector<std::string> kSupervisedMetrics = {"rmse", "aad_deg", "aid", "train_seconds"};
-const std::vector<std::string> kBothMetrics = {"rmse",         "sad_deg_mean", "aad_deg", "init_rmse",
-                                               "init_sad_deg_mean", "train_seconds"};
+const std::vector<std::string> kBothMetrics = {"rmse",      "sad_deg_mean",      "aad_deg",
+                                               "init_rmse", "init_sad_deg_mean", "train_seconds"};
 const std::vector<std::string> kRmseSad = {"rmse", "sad_deg_mean"};
 
 // fcls: the constrained least-squares reference with the true endmembers (u-admm-nets.txt's
 // Table VI "SunSAL" column matches it: docs/classical.md).
 std::vector<Variant> SupervisedVariants() {
-  return Join({Plain({"sunsal*", "fcls", "mnn-ae1", "mnn-ae2", "aenet1", "aenet2*"}), {V("aenet2+asc", "aenet2", true, Asc)}});
+  return Join(
+      {Plain({"sunsal*", "fcls", "mnn-ae1", "mnn-ae2", "aenet1", "aenet2*"}), {V("aenet2+asc", "aenet2", true, Asc)}});
 }
 
 std::vector<Variant> BlindVariants() {
@@ -159,7 +163,8 @@ std::vector<Variant> BlindVariants() {
 void NetworkSweep(Experiment& e, const std::shared_ptr<SyntheticSource>& synth, std::string x_label,
                   std::vector<Condition> conditions, std::function<void(const Condition&, RunOptions&)> apply) {
   Plot(e, std::move(x_label), std::move(conditions), kBothMetrics, kRmseSad);
-  e.variants = Join({Plain({"mnn-ae2", "aenet1", "aenet2*"}), {V("aenet2+asc", "aenet2", false, Asc)},
+  e.variants = Join({Plain({"mnn-ae2", "aenet1", "aenet2*"}),
+                     {V("aenet2+asc", "aenet2", false, Asc)},
                      Plain({"mnn-bu2", "bunet1", "bunet2*"})});
   Synthetic(e, synth, SyntheticOptions::UAdmmNets(), VariantSnr);
   e.apply = std::move(apply);
@@ -224,20 +229,20 @@ void AddUAdmmNets(std::vector<Experiment>& all, const std::shared_ptr<SyntheticS
     };
   }
   {
-    Experiment& e =
-        Add(all, "uadmm-times", "Run times", "u-admm-nets.txt Tables IV and V",
-            "The default settings (supervised: 1000 training pixels at 15 dB; blind: all pixels at 25 dB; "
-            "2 layers, 300 epochs, batch 64). `seconds` is the whole method (training and unmixing all "
-            "pixels), `inference_seconds` one forward pass of the trained encoder over the scene. The "
-            "paper's times were measured on a Xeon Gold 5120 with a V100 GPU; ours on this project's "
-            "2-core machine, CPU only.");
+    Experiment& e = Add(all, "uadmm-times", "Run times", "u-admm-nets.txt Tables IV and V",
+                        "The default settings (supervised: 1000 training pixels at 15 dB; blind: all pixels at 25 dB; "
+                        "2 layers, 300 epochs, batch 64). `seconds` is the whole method (training and unmixing all "
+                        "pixels), `inference_seconds` one forward pass of the trained encoder over the scene. The "
+                        "paper's times were measured on a Xeon Gold 5120 with a V100 GPU; ours on this project's "
+                        "2-core machine, CPU only.");
     e.conditions = Single("default");
-    e.variants = Plain({"sunsal*", "mnn-ae1", "mnn-ae2", "aenet1", "aenet2*", "mnn-bu1", "mnn-bu2", "bunet1", "bunet2*"});
+    e.variants =
+        Plain({"sunsal*", "mnn-ae1", "mnn-ae2", "aenet1", "aenet2*", "mnn-bu1", "mnn-bu2", "bunet1", "bunet2*"});
     e.metrics = {"seconds", "train_seconds", "inference_seconds"};
     Synthetic(e, synth, SyntheticOptions::UAdmmNets(), VariantSnr);
     const std::pair<const char*, const char*> seconds[] = {
-        {"sunsal", "1.44"}, {"mnn-ae1", "0.14"}, {"mnn-ae2", "0.14"}, {"aenet1", "0.21"}, {"aenet2", "0.25"},
-        {"mnn-bu1", "0.19"}, {"mnn-bu2", "0.27"}, {"bunet1", "0.22"}, {"bunet2", "0.21"}};
+        {"sunsal", "1.44"},  {"mnn-ae1", "0.14"}, {"mnn-ae2", "0.14"}, {"aenet1", "0.21"}, {"aenet2", "0.25"},
+        {"mnn-bu1", "0.19"}, {"mnn-bu2", "0.27"}, {"bunet1", "0.22"},  {"bunet2", "0.21"}};
     for (const auto& [variant, s] : seconds) e.paper[variant] = {{"seconds", s}};
   }
 }
@@ -258,18 +263,18 @@ void AddNmfSae(std::vector<Experiment>& all, const std::shared_ptr<SyntheticSour
     Experiment& e = Add(all, "nmfsae-snr", "NMF-SAE and the blind baselines against noise", "nmf-sae.txt Fig. 3",
                         "Synthetic scenes of nmf-sae.txt 3.2 at each SNR; NMF-SAE trains on 1000 pixels, the other "
                         "networks on all; defaults otherwise.");
-    Plot(e, "SNR (dB)", Sweep("dB", {15, 20, 25, 30, 35}, {25}), {"rmse", "sad_deg_mean", "sad_rad_mean", "train_seconds"},
-         kRmseSad);
+    Plot(e, "SNR (dB)", Sweep("dB", {15, 20, 25, 30, 35}, {25}),
+         {"rmse", "sad_deg_mean", "sad_rad_mean", "train_seconds"}, kRmseSad);
     e.variants = Plain({"vca-fcls*", "l1-nmf", "nmf-sae*", "mnn-bu2", "bunet2"});
     Synthetic(e, synth, SyntheticOptions::NmfSae(), ConditionSnr);
   }
 }
 
 void AddJasperSupervised(std::vector<Experiment>& all, const std::string& data_dir) {
-  Experiment& e = Add(all, "jasper-supervised", "Jasper Ridge, supervised abundance estimation",
-                      "u-admm-nets.txt Table VI",
-                      "256 random training pixels per run (seed = run), scored on the other 9744; networks "
-                      "initialised from the reference endmembers; 2 layers, 300 epochs, batch 64, lr 1e-4.");
+  Experiment& e =
+      Add(all, "jasper-supervised", "Jasper Ridge, supervised abundance estimation", "u-admm-nets.txt Table VI",
+          "256 random training pixels per run (seed = run), scored on the other 9744; networks "
+          "initialised from the reference endmembers; 2 layers, 300 epochs, batch 64, lr 1e-4.");
   e.conditions = Single("Jasper Ridge");
   e.variants = SupervisedVariants();
   e.metrics = kSupervisedMetrics;
@@ -285,7 +290,8 @@ void AddJasperSupervised(std::vector<Experiment>& all, const std::string& data_d
       {"mnn-ae2", "0.1262 ± 0.0008", "17.4182 ± 0.1998", "2.1215 ± 0.0444"},
       {"aenet1", "0.0212 ± 0.0005", "2.6742 ± 0.0660", "0.1765 ± 0.0126"},
       {"aenet2", "0.0214 ± 0.0004", "2.7447 ± 0.0669", "0.1630 ± 0.0197"}};
-  for (const auto& [variant, rmse, aad, aid] : table) e.paper[variant] = {{"rmse", rmse}, {"aad_deg", aad}, {"aid", aid}};
+  for (const auto& [variant, rmse, aad, aid] : table)
+    e.paper[variant] = {{"rmse", rmse}, {"aad_deg", aad}, {"aid", aid}};
 }
 
 void AddBlindRegions(std::vector<Experiment>& all, const std::shared_ptr<SyntheticSource>& synth) {
@@ -297,9 +303,12 @@ void AddBlindRegions(std::vector<Experiment>& all, const std::shared_ptr<Synthet
                       "brightness scaled by U[0.8, 1.2], white noise at each SNR (unmix synth --layout regions "
                       "--regions 40 --brightness 0.2 -r 5). No training: the endmember searches and their "
                       "abundances. spatial-purity-qN: exponent q = N; spatial-purity: q = 32.");
-  Plot(e, "SNR (dB)", Sweep("dB", {20, 25, 30, 40}, {20}), {"sad_deg_mean", "rmse", "aad_deg"}, {"sad_deg_mean", "rmse"});
-  e.variants = Join({Plain({"vca-fcls*", "nfindr-fcls", "l1-nmf", "spatial-nfindr*"}), {Purity(8), Purity(16)},
-                     Plain({"spatial-purity*"}), {Purity(64)}});
+  Plot(e, "SNR (dB)", Sweep("dB", {20, 25, 30, 40}, {20}), {"sad_deg_mean", "rmse", "aad_deg"},
+       {"sad_deg_mean", "rmse"});
+  e.variants = Join({Plain({"vca-fcls*", "nfindr-fcls", "l1-nmf", "spatial-nfindr*"}),
+                     {Purity(8), Purity(16)},
+                     Plain({"spatial-purity*"}),
+                     {Purity(64)}});
   SyntheticOptions so = SyntheticOptions::UAdmmNets();
   so.layout = SyntheticOptions::Layout::kRegions;
   so.regions = 40;
@@ -310,43 +319,59 @@ void AddBlindRegions(std::vector<Experiment>& all, const std::shared_ptr<Synthet
 
 void AddJasperBlind(std::vector<Experiment>& all, const std::string& data_dir) {
   // Tables VII and VIII, nmf-sae.txt Table 1.
-  Experiment& e =
-      Add(all, "jasper-blind", "Jasper Ridge, blind unmixing", "u-admm-nets.txt Tables VII and VIII, nmf-sae.txt Table 1",
-          "All 10,000 pixels; networks start from VCA (seed = run) + FCLS unless the name says otherwise "
-          "(+spatial: spatial-nfindr's endmembers; +purity: spatial-purity's (q = 32); +best: --init best; "
-          "+gt: the reference endmembers, an "
-          "oracle start to see what training does from the right answer; +angle: --recon-loss angle); ADMM and MNN "
-          "networks 2 layers, "
-          "300 epochs, batch 64, lr 1e-4; NMF-SAE 1000 full-batch iterations on 1000 pixels with lr 1e-6 "
-          "for both groups (nmf-sae.txt 3.1, real data). SAD per endmember in degrees.");
+  Experiment& e = Add(
+      all, "jasper-blind", "Jasper Ridge, blind unmixing", "u-admm-nets.txt Tables VII and VIII, nmf-sae.txt Table 1",
+      "All 10,000 pixels; networks start from VCA (seed = run) + FCLS unless the name says otherwise "
+      "(+spatial: spatial-nfindr's endmembers; +purity: spatial-purity's (q = 32); +best: --init best; "
+      "+gt: the reference endmembers, an "
+      "oracle start to see what training does from the right answer; +angle: --recon-loss angle); ADMM and MNN "
+      "networks 2 layers, "
+      "300 epochs, batch 64, lr 1e-4; NMF-SAE 1000 full-batch iterations on 1000 pixels with lr 1e-6 "
+      "for both groups (nmf-sae.txt 3.1, real data). SAD per endmember in degrees.");
   e.conditions = Single("Jasper Ridge");
-  e.variants = Join({Plain({"vca-fcls*", "nfindr-fcls", "l1-nmf"}), {V("nmf-sae", "nmf-sae", true, NmfReal(Init::kVca))},
-                     Plain({"mnn-bu2", "bunet1", "bunet2*", "spatial-nfindr*", "spatial-purity*"}),
-                     {Purity(8), Purity(16), Purity(64),
-                      V("l1-nmf+purity", "l1-nmf", false, WithInit(Init::kSpatialPurity)),
-                      V("bunet2+purity", "bunet2", false, WithInit(Init::kSpatialPurity)),
-                      V("l1-nmf+spatial", "l1-nmf", false, WithInit(Init::kSpatialNFindr)),
-                      V("nmf-sae+spatial", "nmf-sae", false, NmfReal(Init::kSpatialNFindr)),
-                      V("bunet2+spatial", "bunet2", false, WithInit(Init::kSpatialNFindr)),
-                      V("bunet2+best", "bunet2", false, WithInit(Init::kBest)),
-                      V("bunet2+gt", "bunet2", false, WithInit(Init::kGroundTruth)),
-                      V("nmf-sae+gt", "nmf-sae", false, NmfReal(Init::kGroundTruth)),
-                      V("bunet2+gt+angle", "bunet2", false, AngleFrom(Init::kGroundTruth)),
-                      V("bunet2+spatial+angle", "bunet2", false, AngleFrom(Init::kSpatialNFindr))}});
-  e.metrics = {"sad_deg.tree", "sad_deg.water", "sad_deg.dirt", "sad_deg.road", "sad_deg_mean", "sad_rad_mean",
-               "rmse", "aad_deg", "aid", "init_sad_deg_mean", "train_seconds"};
+  e.variants =
+      Join({Plain({"vca-fcls*", "nfindr-fcls", "l1-nmf"}),
+            {V("nmf-sae", "nmf-sae", true, NmfReal(Init::kVca))},
+            Plain({"mnn-bu2", "bunet1", "bunet2*", "spatial-nfindr*", "spatial-purity*"}),
+            {Purity(8), Purity(16), Purity(64), V("l1-nmf+purity", "l1-nmf", false, WithInit(Init::kSpatialPurity)),
+             V("bunet2+purity", "bunet2", false, WithInit(Init::kSpatialPurity)),
+             V("l1-nmf+spatial", "l1-nmf", false, WithInit(Init::kSpatialNFindr)),
+             V("nmf-sae+spatial", "nmf-sae", false, NmfReal(Init::kSpatialNFindr)),
+             V("bunet2+spatial", "bunet2", false, WithInit(Init::kSpatialNFindr)),
+             V("bunet2+best", "bunet2", false, WithInit(Init::kBest)),
+             V("bunet2+gt", "bunet2", false, WithInit(Init::kGroundTruth)),
+             V("nmf-sae+gt", "nmf-sae", false, NmfReal(Init::kGroundTruth)),
+             V("bunet2+gt+angle", "bunet2", false, AngleFrom(Init::kGroundTruth)),
+             V("bunet2+spatial+angle", "bunet2", false, AngleFrom(Init::kSpatialNFindr))}});
+  e.metrics = {"sad_deg.tree", "sad_deg.water", "sad_deg.dirt", "sad_deg.road",      "sad_deg_mean", "sad_rad_mean",
+               "rmse",         "aad_deg",       "aid",          "init_sad_deg_mean", "train_seconds"};
   OnJasper(e, data_dir);
-  e.paper = {{"mnn-bu2", {{"sad_deg.tree", "5.0530 ± 0.0017"}, {"sad_deg.water", "16.4420 ± 0.0276"},
-                          {"sad_deg.dirt", "2.2163 ± 0.0037"}, {"sad_deg.road", "0.9679 ± 0.0029"},
-                          {"sad_deg_mean", "6.1698 ± 0.0057"}, {"sad_rad_mean", "0.0726 (nmf-sae.txt, MNN-BU)"},
-                          {"rmse", "0.0773 ± 0.0009"}, {"aad_deg", "9.8228 ± 0.1362"}, {"aid", "0.4974 ± 0.0088"}}},
-             {"bunet2", {{"sad_deg.tree", "5.0308 ± 0.0037"}, {"sad_deg.water", "13.4348 ± 0.0931"},
-                         {"sad_deg.dirt", "1.2418 ± 0.0049"}, {"sad_deg.road", "1.0425 ± 0.0058"},
-                         {"sad_deg_mean", "5.1875 ± 0.0240"}, {"rmse", "0.0720 ± 0.0012"},
-                         {"aad_deg", "9.1563 ± 0.1625"}, {"aid", "0.4604 ± 0.0153"}}},
-             {"nmf-sae", {{"sad_deg.tree", "2.83 (0.0494 rad)"}, {"sad_deg.water", "4.18 (0.0729 rad)"},
-                          {"sad_deg.dirt", "3.02 (0.0527 rad)"}, {"sad_deg.road", "5.34 (0.0932 rad)"},
-                          {"sad_deg_mean", "3.84"}, {"sad_rad_mean", "0.0671 ± 1.47 %"}}}};
+  e.paper = {{"mnn-bu2",
+              {{"sad_deg.tree", "5.0530 ± 0.0017"},
+               {"sad_deg.water", "16.4420 ± 0.0276"},
+               {"sad_deg.dirt", "2.2163 ± 0.0037"},
+               {"sad_deg.road", "0.9679 ± 0.0029"},
+               {"sad_deg_mean", "6.1698 ± 0.0057"},
+               {"sad_rad_mean", "0.0726 (nmf-sae.txt, MNN-BU)"},
+               {"rmse", "0.0773 ± 0.0009"},
+               {"aad_deg", "9.8228 ± 0.1362"},
+               {"aid", "0.4974 ± 0.0088"}}},
+             {"bunet2",
+              {{"sad_deg.tree", "5.0308 ± 0.0037"},
+               {"sad_deg.water", "13.4348 ± 0.0931"},
+               {"sad_deg.dirt", "1.2418 ± 0.0049"},
+               {"sad_deg.road", "1.0425 ± 0.0058"},
+               {"sad_deg_mean", "5.1875 ± 0.0240"},
+               {"rmse", "0.0720 ± 0.0012"},
+               {"aad_deg", "9.1563 ± 0.1625"},
+               {"aid", "0.4604 ± 0.0153"}}},
+             {"nmf-sae",
+              {{"sad_deg.tree", "2.83 (0.0494 rad)"},
+               {"sad_deg.water", "4.18 (0.0729 rad)"},
+               {"sad_deg.dirt", "3.02 (0.0527 rad)"},
+               {"sad_deg.road", "5.34 (0.0932 rad)"},
+               {"sad_deg_mean", "3.84"},
+               {"sad_rad_mean", "0.0671 ± 1.47 %"}}}};
 }
 
 }  // namespace
@@ -394,9 +419,12 @@ SceneAndTruth LoadJasperRidge(const std::filesystem::path& data_dir) {
   const std::filesystem::path dir = data_dir / "jasper_ridge";
   SceneAndTruth out;
   out.scene = LoadScene(JasperRidgeScenePath(data_dir).string(), io::ReadOptions{}, &out.warnings);
-  out.truth = LoadGroundTruth((dir / "JasperRidge2_end4.mat").string(), out.scene, io::ReadOptions{}, true, &out.warnings);
-  out.description = fmt::format("Jasper Ridge: {} x {} pixels, {} bands, Y / maxValue, reference M and A of "
-                                "JasperRidge2_end4.mat", out.scene.rows, out.scene.cols, out.scene.bands());
+  out.truth =
+      LoadGroundTruth((dir / "JasperRidge2_end4.mat").string(), out.scene, io::ReadOptions{}, true, &out.warnings);
+  out.description = fmt::format(
+      "Jasper Ridge: {} x {} pixels, {} bands, Y / maxValue, reference M and A of "
+      "JasperRidge2_end4.mat",
+      out.scene.rows, out.scene.cols, out.scene.bands());
   return out;
 }
 

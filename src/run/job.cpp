@@ -1,10 +1,9 @@
 #include "unmix/run/job.hpp"
 
+#include <fmt/format.h>
 #include <omp.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 #include "core/record_json.hpp"
 #include "unmix/core/error.hpp"
@@ -47,11 +46,11 @@ Index ChooseEndmemberCount(const RunRequest& q, const Scene& scene, const Ground
                      e.reconstruction);
   const Index bound = EstimateBound(scene.bands());
   if (est.count > bound)
-    throw InputError(fmt::format(
-        "no -r given and the estimated number of endmembers, {} (median of hysime-guard {}, "
-        "nwhfc {}, reconstruction {}), is above the bound of {} (at most 20 and at most a tenth "
-        "of the {} bands); give the number with -r COUNT (see unmix estimate-r)",
-        est.count, e.hysime_guard, e.nwhfc, e.reconstruction, bound, scene.bands()));
+    throw InputError(
+        fmt::format("no -r given and the estimated number of endmembers, {} (median of hysime-guard {}, "
+                    "nwhfc {}, reconstruction {}), is above the bound of {} (at most 20 and at most a tenth "
+                    "of the {} bands); give the number with -r COUNT (see unmix estimate-r)",
+                    est.count, e.hysime_guard, e.nwhfc, e.reconstruction, bound, scene.bands()));
   Say(q.notes.estimate, fmt::format("r = {}: estimated by the default estimator (median of hysime-guard {}, nwhfc {}, "
                                     "reconstruction {}; unmix estimate-r shows each); override with -r COUNT",
                                     est.count, e.hysime_guard, e.nwhfc, e.reconstruction));

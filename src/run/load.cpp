@@ -1,9 +1,9 @@
 #include "unmix/run/load.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 
@@ -25,9 +25,9 @@ std::string ImplausibleValues(const Scene& scene) {
   }
   if (!any || (max_abs <= 1e7 && max_abs >= 1e-6) || max_abs == 0) return "";
   return fmt::format(
-             "{}: the largest value is {:.3g}, {} any reflectance (0-1, or 0-10000 scaled) or radiance "
-             "(up to ~1e4): check the header's data type, byte order and scale factor\n",
-             scene.source, max_abs, max_abs > 1e7 ? "far above" : "far below");
+      "{}: the largest value is {:.3g}, {} any reflectance (0-1, or 0-10000 scaled) or radiance "
+      "(up to ~1e4): check the header's data type, byte order and scale factor\n",
+      scene.source, max_abs, max_abs > 1e7 ? "far above" : "far below");
 }
 }  // namespace
 
@@ -68,25 +68,27 @@ GroundTruth LoadGroundTruth(const std::string& path, const Scene& scene, const i
   constexpr double kValueTol = 0.05;
   if (!first && (lo < -kValueTol || hi > 1 + kValueTol)) {
     const bool high = hi > 1 + kValueTol;
-    throw InputError(path, "abundances",
-                     fmt::format("expected values in [0, 1] (fractions of each pixel), found {} = {:.6g}{}: this is not "
-                                 "an abundance map (an image or a scaled file given as --gt?)",
-                                 high ? where(hi_k, hi_b) : where(lo_k, lo_b), high ? hi : lo,
-                                 r > 1 ? fmt::format(" (values {:.4g} to {:.4g} over {} maps)", lo, hi, r) : ""));
+    throw InputError(
+        path, "abundances",
+        fmt::format("expected values in [0, 1] (fractions of each pixel), found {} = {:.6g}{}: this is not "
+                    "an abundance map (an image or a scaled file given as --gt?)",
+                    high ? where(hi_k, hi_b) : where(lo_k, lo_b), high ? hi : lo,
+                    r > 1 ? fmt::format(" (values {:.4g} to {:.4g} over {} maps)", lo, hi, r) : ""));
   }
   const double mean_dev = counted > 0 ? sum_dev / static_cast<double>(counted) : 0.0;
   if (mean_dev > 0.5)
-    throw InputError(path, "abundances",
-                     fmt::format("expected the {} maps to sum to about 1 in each pixel (fractions of it), found sums "
-                                 "{:.3g} from 1 on average (worst {:.4g}): this is not an abundance map (an image given "
-                                 "as --gt?)",
-                                 r, mean_dev, worst_sum));
+    throw InputError(
+        path, "abundances",
+        fmt::format("expected the {} maps to sum to about 1 in each pixel (fractions of it), found sums "
+                    "{:.3g} from 1 on average (worst {:.4g}): this is not an abundance map (an image given "
+                    "as --gt?)",
+                    r, mean_dev, worst_sum));
   if (mean_dev > kTol && warnings)
-    warnings->push_back(fmt::format(
-               "{}: abundances: the {} maps sum to 1 in a pixel only on average within {:.3g} (worst "
-               "{:.4g}): off the simplex; scores that assume sum-to-one (AID, RMSE against sum-to-one methods) "
-               "compare unlike things\n",
-               path, r, mean_dev, worst_sum));
+    warnings->push_back(
+        fmt::format("{}: abundances: the {} maps sum to 1 in a pixel only on average within {:.3g} (worst "
+                    "{:.4g}): off the simplex; scores that assume sum-to-one (AID, RMSE against sum-to-one methods) "
+                    "compare unlike things\n",
+                    path, r, mean_dev, worst_sum));
   return gt;
 }
 

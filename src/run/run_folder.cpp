@@ -1,14 +1,12 @@
 #include "unmix/run/run_folder.hpp"
 
-#include "unmix/run/run_record.hpp"
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
@@ -21,10 +19,9 @@
 #include "unmix/report/html_report.hpp"
 #include "unmix/report/image.hpp"
 #include "unmix/report/metrics_json.hpp"
+#include "unmix/run/run_record.hpp"
 
 namespace unmix {
-
-
 
 std::string StartDescription(const RunOptions& o, const MethodInfo& info, bool gt_has_endmembers) {
   if (!info.has_start()) return "";
@@ -39,8 +36,8 @@ std::string StartDescription(const RunOptions& o, const MethodInfo& info, bool g
 namespace {
 
 // Abundance metrics cover `test_pixels` when given (supervised methods), else the valid pixels.
-Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, const GroundTruth& gt,
-                 MatchRule rule, const std::vector<Index>& test_pixels) {
+Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, const GroundTruth& gt, MatchRule rule,
+                 const std::vector<Index>& test_pixels) {
   const MatrixD est_e = e.spectra.cast<double>();
   const MatrixD est_a = a.values.cast<double>();
   MatrixD ref_e, ref_a;
@@ -59,8 +56,10 @@ Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, c
     in.ref_abundances = &ref_a;
   }
   const auto valid = scene.valid_indices();
-  if (!test_pixels.empty()) in.test_pixels = &test_pixels;
-  else if (!scene.all_valid()) in.test_pixels = &valid;
+  if (!test_pixels.empty())
+    in.test_pixels = &test_pixels;
+  else if (!scene.all_valid())
+    in.test_pixels = &valid;
   if (!in.ref_abundances) in.est_abundances = nullptr;  // keeps matching spectral
   Evaluation ev = Evaluate(in);
   if (!ev.reconstruction) {
@@ -77,15 +76,14 @@ Evaluation Score(const Endmembers& e, const Abundances& a, const Scene& scene, c
 
 namespace fs = std::filesystem;
 
-
 // SHA-256 of the files run.json names, so a result can be traced to its exact inputs. An ENVI
 // header and its data file are both listed.
 std::vector<InputChecksum> InputChecksums(const RunRecord& record) {
   std::vector<InputChecksum> out;
   auto add = [&](const std::string& role, const fs::path& p) {
     if (p.empty() || !fs::is_regular_file(p)) return;
-    out.push_back({role, p.string(), fs::absolute(p).lexically_normal().string(), fs::file_size(p),
-                   report::Sha256OfFile(p)});
+    out.push_back(
+        {role, p.string(), fs::absolute(p).lexically_normal().string(), fs::file_size(p), report::Sha256OfFile(p)});
   };
   const std::pair<const char*, const std::string*> files[] = {
       {"input", &record.input}, {"ground_truth", &record.ground_truth}, {"model", &record.model}};
@@ -95,7 +93,8 @@ std::vector<InputChecksum> InputChecksums(const RunRecord& record) {
     add(role, p);
     std::string ext = p.extension().string();
     for (auto& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if (ext == ".hdr") add(std::string(role) + " data", io::FindEnviDataFile(p));
+    if (ext == ".hdr")
+      add(std::string(role) + " data", io::FindEnviDataFile(p));
     else if (ext != ".mat" && ext != ".csv" && ext != ".json" && ext != ".txt")
       add(std::string(role) + " header", io::FindEnviHeader(p));
   }
@@ -113,8 +112,10 @@ Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, Ma
   ctx.timings = result.timings;
   if (gt.endmembers)
     for (Index j = 0; j < gt.endmembers->count(); ++j) ctx.reference_names.push_back(gt.endmembers->name(j));
-  if (!result.test_pixels.empty()) ctx.test_pixels = static_cast<Index>(result.test_pixels.size());
-  else if (!scene.all_valid()) ctx.test_pixels = scene.valid_count();
+  if (!result.test_pixels.empty())
+    ctx.test_pixels = static_cast<Index>(result.test_pixels.size());
+  else if (!scene.all_valid())
+    ctx.test_pixels = scene.valid_count();
   s.metrics = MetricsToJson(s.final_eval, ctx);
   if (result.init_endmembers && result.init_abundances) {
     s.init_eval = Score(*result.init_endmembers, *result.init_abundances, scene, gt, rule, result.test_pixels);
@@ -138,12 +139,11 @@ Scored ScoreRun(RunResult& result, const Scene& scene, const GroundTruth& gt, Ma
 
 namespace {
 fs::path WriteInto(FolderSwap& swap, FolderLock& lock, const Scene& scene, const RunResult& result,
-                   const std::optional<Scored>& scored, const RunRecord& run_record,
-                   io::RasterFormat abundance_format);
+                   const std::optional<Scored>& scored, const RunRecord& run_record, io::RasterFormat abundance_format);
 }  // namespace
 
 std::set<std::string> RunFolderFileNames(const fs::path& dir) {
-  std::set<std::string> names = {"endmembers.csv", "endmembers.mat", "result.mat",  "abundances.tif",
+  std::set<std::string> names = {"endmembers.csv", "endmembers.mat", "result.mat",   "abundances.tif",
                                  "abundances.img", "abundances.hdr", "metrics.json", "model.json",
                                  "loss.csv",       "preview.png",    "run.json",     "report.html"};
   try {

@@ -1,8 +1,8 @@
 #include "unmix/run/run_record.hpp"
 
-#include <fstream>
-
 #include <fmt/format.h>
+
+#include <fstream>
 
 #include "core/record_json.hpp"
 #include "unmix/core/error.hpp"
@@ -28,10 +28,10 @@ const InputChecksum* RunRecord::Input(const std::string& role) const {
 namespace {
 
 // The keys RunRecord holds in fields; every other key is a setting.
-const char* const kFieldKeys[] = {"command", "version", "method", "architecture", "input", "ground_truth", "model",
-                                  "endmembers", "endmembers_chosen", "seed", "threads", "details", "reports",
-                                  "timings", "input_checksums", "wavelength_units", "georeference", "preview",
-                                  "outputs", "output_checksums"};
+const char* const kFieldKeys[] = {
+    "command",         "version",           "method",       "architecture", "input",   "ground_truth",    "model",
+    "endmembers",      "endmembers_chosen", "seed",         "threads",      "details", "reports",         "timings",
+    "input_checksums", "wavelength_units",  "georeference", "preview",      "outputs", "output_checksums"};
 
 void PutText(json& j, const char* key, const std::string& v) {
   if (!v.empty()) j[key] = v;
@@ -173,12 +173,13 @@ RunRecord ReadRunRecord(const std::filesystem::path& path) {
 json RunSettings(const RunOptions& o, const MethodInfo& info, const RunResult& result, const Scene& scene,
                  MatchRule rule) {
   const json& details = Json(result.details);
-  json s = {{"scene",
-             {{"rows", scene.rows}, {"cols", scene.cols}, {"bands", scene.bands()}, {"valid_pixels", scene.valid_count()}}},
-            {"options",
-             {{"lambda", o.lambda ? json(*o.lambda) : json(nullptr)},
-              {"iterations", o.iterations ? json(*o.iterations) : json(nullptr)},
-              {"match", ToString(rule)}}}};
+  json s = {
+      {"scene",
+       {{"rows", scene.rows}, {"cols", scene.cols}, {"bands", scene.bands()}, {"valid_pixels", scene.valid_count()}}},
+      {"options",
+       {{"lambda", o.lambda ? json(*o.lambda) : json(nullptr)},
+        {"iterations", o.iterations ? json(*o.iterations) : json(nullptr)},
+        {"match", ToString(rule)}}}};
   if (!info.network()) {
     s["network"] = nullptr;
     return s;
@@ -199,7 +200,9 @@ json RunSettings(const RunOptions& o, const MethodInfo& info, const RunResult& r
                   {"anchor", o.Anchor()},
                   {"keep_better", o.KeepBetter()},
                   {"select", Name(o.select)},
-                  {"mu", o.mu_auto ? json("auto") : o.mu ? json(*o.mu) : json(nullptr)}};
+                  {"mu", o.mu_auto ? json("auto")
+                         : o.mu    ? json(*o.mu)
+                                   : json(nullptr)}};
   return s;
 }
 

@@ -1,10 +1,10 @@
 #include "unmix/synth/spectra.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 #include "unmix/metrics/metrics.hpp"
@@ -22,8 +22,7 @@ bool SpectraOptions::IsValid(std::string* why) const {
   if (!(min_angle_deg >= 0 && min_angle_deg < 90))
     return fail(fmt::format("minimum angle must be in [0, 90) degrees (got {})", min_angle_deg));
   if (!(min_mean_reflectance >= 0 && min_mean_reflectance < 0.9))
-    return fail(fmt::format("minimum mean reflectance must be in [0, 0.9) (got {})",
-                            min_mean_reflectance));
+    return fail(fmt::format("minimum mean reflectance must be in [0, 0.9) (got {})", min_mean_reflectance));
   if (max_attempts < 1) return fail("max_attempts must be positive");
   return true;
 }
@@ -31,9 +30,8 @@ bool SpectraOptions::IsValid(std::string* why) const {
 std::vector<double> GeneratedWavelengths(const SpectraOptions& o) {
   std::vector<double> wl(static_cast<size_t>(o.bands));
   for (Index i = 0; i < o.bands; ++i)
-    wl[static_cast<size_t>(i)] =
-        o.wavelength_min_um + (o.wavelength_max_um - o.wavelength_min_um) * static_cast<double>(i) /
-                                  static_cast<double>(o.bands - 1);
+    wl[static_cast<size_t>(i)] = o.wavelength_min_um + (o.wavelength_max_um - o.wavelength_min_um) *
+                                                           static_cast<double>(i) / static_cast<double>(o.bands - 1);
   return wl;
 }
 
@@ -52,8 +50,7 @@ VectorD DrawSpectrum(const std::vector<double>& wl, Rng& rng) {
   // Continuum: a baseline plus a few broad bumps, so the curve is smooth over the whole range.
   const double base = rng.Uniform(0.05, 0.3);
   const int bumps = 2 + static_cast<int>(rng.Below(3));
-  std::vector<double> c(static_cast<size_t>(bumps)), w(static_cast<size_t>(bumps)),
-      h(static_cast<size_t>(bumps));
+  std::vector<double> c(static_cast<size_t>(bumps)), w(static_cast<size_t>(bumps)), h(static_cast<size_t>(bumps));
   for (int b = 0; b < bumps; ++b) {
     c[static_cast<size_t>(b)] = rng.Uniform(lo - 0.2, hi + 0.2);
     w[static_cast<size_t>(b)] = rng.Uniform(0.25, 0.8);
@@ -61,8 +58,7 @@ VectorD DrawSpectrum(const std::vector<double>& wl, Rng& rng) {
   }
   // Absorption features: narrower multiplicative dips.
   const int dips = 1 + static_cast<int>(rng.Below(4));
-  std::vector<double> dc(static_cast<size_t>(dips)), dw(static_cast<size_t>(dips)),
-      dd(static_cast<size_t>(dips));
+  std::vector<double> dc(static_cast<size_t>(dips)), dw(static_cast<size_t>(dips)), dd(static_cast<size_t>(dips));
   for (int d = 0; d < dips; ++d) {
     dc[static_cast<size_t>(d)] = rng.Uniform(lo + 0.05, hi - 0.05);
     dw[static_cast<size_t>(d)] = rng.Uniform(0.015, 0.12);
@@ -103,10 +99,10 @@ MatrixD GenerateSpectra(Index count, const SpectraOptions& o, Rng& rng) {
     out.col(used++) = s;
   }
   if (used < count)
-    throw OptionError(fmt::format(
-        "spectra: could draw only {} of {} spectra at least {} degrees apart in {} attempts; lower "
-        "the minimum angle",
-        used, count, o.min_angle_deg, o.max_attempts));
+    throw OptionError(
+        fmt::format("spectra: could draw only {} of {} spectra at least {} degrees apart in {} attempts; lower "
+                    "the minimum angle",
+                    used, count, o.min_angle_deg, o.max_attempts));
   return out;
 }
 
@@ -115,16 +111,16 @@ std::vector<Index> PickByName(const SpectralLibrary& lib, const std::vector<std:
   for (const auto& n : names) {
     const Index i = lib.Find(n);
     if (i < 0)
-      throw OptionError(fmt::format("{}: no spectrum named '{}' (names are matched as "
-                                    "case-insensitive prefixes)",
-                                    lib.source.empty() ? "spectral library" : lib.source, n));
+      throw OptionError(
+          fmt::format("{}: no spectrum named '{}' (names are matched as "
+                      "case-insensitive prefixes)",
+                      lib.source.empty() ? "spectral library" : lib.source, n));
     idx.push_back(i);
   }
   return idx;
 }
 
-std::vector<Index> PickRandom(const SpectralLibrary& lib, Index count, const SpectraOptions& o,
-                              Rng& rng) {
+std::vector<Index> PickRandom(const SpectralLibrary& lib, Index count, const SpectraOptions& o, Rng& rng) {
   std::vector<Index> order(static_cast<size_t>(lib.count()));
   std::iota(order.begin(), order.end(), 0);
   rng.Shuffle(order.begin(), order.end());
@@ -134,16 +130,15 @@ std::vector<Index> PickRandom(const SpectralLibrary& lib, Index count, const Spe
     if (static_cast<Index>(idx.size()) == count) break;
     const auto s = lib.spectra.col(i);
     if (s.mean() < o.min_mean_reflectance) continue;
-    if (!idx.empty() && MinAngleToChosen(chosen, static_cast<Index>(idx.size()), s) < o.min_angle_deg)
-      continue;
+    if (!idx.empty() && MinAngleToChosen(chosen, static_cast<Index>(idx.size()), s) < o.min_angle_deg) continue;
     chosen.col(static_cast<Index>(idx.size())) = s;
     idx.push_back(i);
   }
   if (static_cast<Index>(idx.size()) < count)
-    throw OptionError(fmt::format(
-        "{}: only {} spectra are at least {} degrees apart with mean reflectance >= {}; {} needed",
-        lib.source.empty() ? "spectral library" : lib.source, idx.size(), o.min_angle_deg,
-        o.min_mean_reflectance, count));
+    throw OptionError(
+        fmt::format("{}: only {} spectra are at least {} degrees apart with mean reflectance >= {}; {} needed",
+                    lib.source.empty() ? "spectral library" : lib.source, idx.size(), o.min_angle_deg,
+                    o.min_mean_reflectance, count));
   return idx;
 }
 

@@ -1,10 +1,10 @@
 #include "unmix/synth/synthetic.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "unmix/core/error.hpp"
 
@@ -16,12 +16,15 @@ bool SyntheticOptions::IsValid(std::string* why) const {
     return false;
   };
   if (patch < 1) return fail(fmt::format("patch size a must be at least 1 (got {})", patch));
-  if (patch > 64) return fail(fmt::format("patch size a must be at most 64 (got {}: the image would be {} x {})", patch, patch * patch, patch * patch));
+  if (patch > 64)
+    return fail(fmt::format("patch size a must be at most 64 (got {}: the image would be {} x {})", patch,
+                            patch * patch, patch * patch));
   if (!(gamma >= 0 && gamma <= 1)) return fail(fmt::format("gamma must be in [0, 1] (got {})", gamma));
   if (layout == Layout::kRegions && (regions < endmembers || regions > image_side() * image_side()))
-    return fail(fmt::format("regions must be between the number of endmembers ({}) and the number of pixels ({}) "
-                            "(got {})",
-                            endmembers, image_side() * image_side(), regions));
+    return fail(
+        fmt::format("regions must be between the number of endmembers ({}) and the number of pixels ({}) "
+                    "(got {})",
+                    endmembers, image_side() * image_side(), regions));
   if (!(brightness >= 0 && brightness < 1))
     return fail(fmt::format("brightness variation must be in [0, 1) (got {})", brightness));
   if (!(max_purity > 0 && max_purity <= 1))
@@ -39,15 +42,15 @@ bool SyntheticOptions::IsValid(std::string* why) const {
     return fail(fmt::format("blur variance must be positive (got {})", blur_variance));
   if (kernel_size < 0) return fail(fmt::format("kernel size must be positive (got {})", kernel_size));
   if (std::isnan(snr_db) || snr_db < 0)
-    return fail(fmt::format("SNR must be at least 0 dB, or inf for no noise (got {}); below 0 dB the "
-                            "noise is stronger than the signal",
-                            snr_db));
+    return fail(
+        fmt::format("SNR must be at least 0 dB, or inf for no noise (got {}); below 0 dB the "
+                    "noise is stronger than the signal",
+                    snr_db));
   if (!library_names.empty() && static_cast<Index>(library_names.size()) != endmembers)
     return fail(fmt::format("{} library names given for {} endmembers", library_names.size(), endmembers));
   std::string s;
   if (!spectra.IsValid(&s)) return fail(s);
-  if (endmembers > spectra.bands)
-    return fail(fmt::format("{} endmembers exceed {} bands", endmembers, spectra.bands));
+  if (endmembers > spectra.bands) return fail(fmt::format("{} endmembers exceed {} bands", endmembers, spectra.bands));
   return true;
 }
 
@@ -186,7 +189,7 @@ SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibra
 
   const Index side = o.image_side();
   MatrixD x = o.layout == SyntheticOptions::Layout::kRegions ? RegionAbundances(side, o.endmembers, o.regions, rng)
-                                                              : PatchAbundances(o.patch, o.endmembers, o.gamma, rng);
+                                                             : PatchAbundances(o.patch, o.endmembers, o.gamma, rng);
   x = BlurAbundances(x, side, GaussianKernel(o.kernel(), o.blur_variance));
   RescaleToSumOne(x);
   if (o.max_purity < 1) CapPurity(x, o.max_purity);
@@ -236,8 +239,8 @@ SyntheticScene MakeSyntheticScene(const SyntheticOptions& o, const SpectralLibra
   s.source = o.layout == SyntheticOptions::Layout::kRegions
                  ? fmt::format("synthetic(regions={}, side={}, r={}, brightness={}, snr={} dB, seed={})", o.regions,
                                side, o.endmembers, o.brightness, o.snr_db, o.seed)
-                 : fmt::format("synthetic(a={}, gamma={}, r={}, snr={} dB, seed={})", o.patch, o.gamma,
-                               o.endmembers, o.snr_db, o.seed);
+                 : fmt::format("synthetic(a={}, gamma={}, r={}, snr={} dB, seed={})", o.patch, o.gamma, o.endmembers,
+                               o.snr_db, o.seed);
   if (o.layout == SyntheticOptions::Layout::kPatches && o.brightness > 0)
     s.source.insert(s.source.size() - 1, fmt::format(", brightness={}", o.brightness));
   if (o.max_purity < 1) s.source.insert(s.source.size() - 1, fmt::format(", max purity={}", o.max_purity));

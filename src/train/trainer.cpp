@@ -1,12 +1,11 @@
 #include "unmix/train/trainer.hpp"
 
+#include <fmt/format.h>
+
+#include <Eigen/Core>
 #include <chrono>
 #include <cmath>
 #include <numeric>
-
-#include <Eigen/Core>
-
-#include <fmt/format.h>
 
 #include "unmix/core/cancel.hpp"
 #include "unmix/core/error.hpp"
@@ -40,8 +39,8 @@ bool TrainOptions::IsValid(std::string* why) const {
 }
 
 std::string TrainSummary::BriefReport() const {
-  return fmt::format("training: {} epochs, {} steps, loss {:.6g} -> best {:.6g} (epoch {}), {}; {:.3f} s",
-                     epochs_run, steps, initial_loss, best_loss, best_epoch, stop_reason, seconds);
+  return fmt::format("training: {} epochs, {} steps, loss {:.6g} -> best {:.6g} (epoch {}), {}; {:.3f} s", epochs_run,
+                     steps, initial_loss, best_loss, best_epoch, stop_reason, seconds);
 }
 
 namespace {
@@ -97,8 +96,8 @@ TrainSummary Train(Objective<T>& obj, const TrainOptions& o) {
   const auto params = obj.Parameters();
   for (const auto& p : params)
     if (p.group < 0 || static_cast<size_t>(p.group) >= o.adam.group_learning_rates.size())
-      throw OptionError(fmt::format("training: parameter {} is in group {} but {} learning rate(s) were given",
-                                    p.name, p.group, o.adam.group_learning_rates.size()));
+      throw OptionError(fmt::format("training: parameter {} is in group {} but {} learning rate(s) were given", p.name,
+                                    p.group, o.adam.group_learning_rates.size()));
   const Index n = obj.Samples();
   if (n < 1) throw OptionError("training: no training samples");
   const Index bs = o.batch_size > 0 ? std::min(o.batch_size, n) : n;
@@ -131,8 +130,8 @@ TrainSummary Train(Objective<T>& obj, const TrainOptions& o) {
       ThrowIfCancelled();  // SIGINT/SIGTERM: abandon the run; the caller writes nothing
       const Index len = std::min(bs, n - start);
       ZeroGradients(params);
-      const double loss = static_cast<double>(
-          obj.Batch(std::span<const Index>(order.data() + start, static_cast<size_t>(len))));
+      const double loss =
+          static_cast<double>(obj.Batch(std::span<const Index>(order.data() + start, static_cast<size_t>(len))));
       if (!std::isfinite(loss) || !GradientsFinite(params)) {
         bad = true;
         break;
@@ -155,8 +154,8 @@ TrainSummary Train(Objective<T>& obj, const TrainOptions& o) {
     s.epochs_run = epoch;
     s.final_loss = epoch_loss;
     s.loss_history.push_back(epoch_loss);
-    const bool improved = epoch_loss < s.best_loss * (1.0 - o.min_delta) ||
-                          (o.min_delta == 0 && epoch_loss < s.best_loss);
+    const bool improved =
+        epoch_loss < s.best_loss * (1.0 - o.min_delta) || (o.min_delta == 0 && epoch_loss < s.best_loss);
     if (epoch_loss < s.best_loss) {
       s.best_loss = epoch_loss;
       s.best_epoch = epoch;

@@ -162,8 +162,7 @@ TEST(Fcls, ZeroAndEqualPixels) {
   const auto result = Fcls(a, y);
   ASSERT_TRUE(result.abundances.allFinite());
   EXPECT_TRUE(result.summary.converged);
-  for (Index j = 0; j < 6; ++j)
-    EXPECT_LT(CheckKkt(a, y.col(j), result.abundances.col(j), true).worst(), 1e-9);
+  for (Index j = 0; j < 6; ++j) EXPECT_LT(CheckKkt(a, y.col(j), result.abundances.col(j), true).worst(), 1e-9);
   EXPECT_TRUE(result.abundances.col(3) == result.abundances.col(5));
   EXPECT_LT((result.abundances.col(4) - VectorD::Constant(4, 0.25)).norm(), 1e-10);
 }
@@ -208,5 +207,5 @@ TEST(Fcls, RejectsBadInput) {
   EXPECT_THROW(Fcls(a, y, o), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

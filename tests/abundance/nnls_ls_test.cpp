@@ -50,8 +50,7 @@ TEST(Nnls, ZeroPixelsAndZeroEndmembers) {
   EXPECT_TRUE(result.summary.regularized);
   ASSERT_TRUE(result.abundances.allFinite());
   EXPECT_TRUE(result.abundances.row(1).isZero(0.0));  // a zero endmember never helps
-  EXPECT_TRUE(
-      Nnls(MatrixD(MatrixD::Zero(5, 3)), MatrixD(MatrixD::Ones(5, 2))).abundances.isZero(0.0));
+  EXPECT_TRUE(Nnls(MatrixD(MatrixD::Zero(5, 3)), MatrixD(MatrixD::Ones(5, 2))).abundances.isZero(0.0));
 }
 
 TEST(Nnls, SameResultForAnyThreadCount) {
@@ -107,9 +106,7 @@ TEST(LeastSquares, DuplicateEndmembersGiveTheMinimumNormSplit) {
   ASSERT_TRUE(result.abundances.allFinite());
   const MatrixD ref = base.colPivHouseholderQr().solve(y);
   EXPECT_LT((result.abundances.row(1) - result.abundances.row(3)).cwiseAbs().maxCoeff(), 1e-9);
-  EXPECT_LT(
-      (result.abundances.row(1) + result.abundances.row(3) - ref.row(1)).cwiseAbs().maxCoeff(),
-      1e-9);
+  EXPECT_LT((result.abundances.row(1) + result.abundances.row(3) - ref.row(1)).cwiseAbs().maxCoeff(), 1e-9);
   EXPECT_LT((result.abundances.row(0) - ref.row(0)).cwiseAbs().maxCoeff(), 1e-9);
   // With the constraint: compare with the constrained solution of the reduced problem.
   least_squares::Options o;
@@ -117,10 +114,7 @@ TEST(LeastSquares, DuplicateEndmembersGiveTheMinimumNormSplit) {
   const auto with = LeastSquares(a, y, o);
   const auto reduced = LeastSquares(base, y, o);
   EXPECT_LT((with.abundances.row(1) - with.abundances.row(3)).cwiseAbs().maxCoeff(), 1e-9);
-  EXPECT_LT((with.abundances.row(1) + with.abundances.row(3) - reduced.abundances.row(1))
-                .cwiseAbs()
-                .maxCoeff(),
-            1e-9);
+  EXPECT_LT((with.abundances.row(1) + with.abundances.row(3) - reduced.abundances.row(1)).cwiseAbs().maxCoeff(), 1e-9);
 }
 
 TEST(LeastSquares, AllZeroEndmembers) {
@@ -132,16 +126,14 @@ TEST(LeastSquares, AllZeroEndmembers) {
 }
 
 TEST(LeastSquares, RejectsBadInput) {
-  EXPECT_THROW(LeastSquares(MatrixD(MatrixD::Ones(5, 2)), MatrixD(MatrixD::Ones(6, 2))),
-               InputError);
+  EXPECT_THROW(LeastSquares(MatrixD(MatrixD::Ones(5, 2)), MatrixD(MatrixD::Ones(6, 2))), InputError);
   least_squares::Options o;
   o.num_threads = -3;
-  EXPECT_THROW(LeastSquares(MatrixD(MatrixD::Ones(5, 2)), MatrixD(MatrixD::Ones(5, 2)), o),
-               OptionError);
+  EXPECT_THROW(LeastSquares(MatrixD(MatrixD::Ones(5, 2)), MatrixD(MatrixD::Ones(5, 2)), o), OptionError);
   nnls::Options n;
   n.max_iterations = -1;
   EXPECT_THROW(Nnls(MatrixD(MatrixD::Ones(5, 2)), MatrixD(MatrixD::Ones(5, 2)), n), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -60,8 +60,7 @@ struct KktReport {
 
 // KKT residuals of min 0.5 ||y - A x||^2 + lambda 1^T x  s.t. x >= 0 (and 1^T x = 1), with
 // g = A^T (A x - y) + lambda, relative to max(max_i (A^T A)_ii, |A^T y|_inf).
-inline KktReport CheckKkt(const MatrixD& a, const VectorD& y, const VectorD& x, bool sum_to_one,
-                          double lambda = 0.0) {
+inline KktReport CheckKkt(const MatrixD& a, const VectorD& y, const VectorD& x, bool sum_to_one, double lambda = 0.0) {
   const MatrixD g_mat = a.transpose() * a;
   const VectorD aty = a.transpose() * y;
   const VectorD g = g_mat * x - aty + VectorD::Constant(x.size(), lambda);

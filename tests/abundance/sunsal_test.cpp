@@ -32,8 +32,7 @@ TEST(Sunsal, WithSumToOneEqualsFclsForAnyLambda) {
     o.lambda = lambda;
     const auto result = Sunsal(a, y, o);
     EXPECT_TRUE(result.summary.converged) << result.summary.BriefReport();
-    EXPECT_LT((result.abundances - fcls.abundances).cwiseAbs().maxCoeff(), 1e-7)
-        << "lambda " << lambda;
+    EXPECT_LT((result.abundances - fcls.abundances).cwiseAbs().maxCoeff(), 1e-7) << "lambda " << lambda;
     EXPECT_GE(result.abundances.minCoeff(), 0.0);
   }
 }
@@ -158,11 +157,9 @@ TEST(Sunsal, FloatInput) {
 
 TEST(Sunsal, RejectsBadOptions) {
   const MatrixD a = MatrixD::Ones(5, 2), y = MatrixD::Ones(5, 3);
-  for (auto mutate :
-       {+[](sunsal::Options& o) { o.lambda = -1; }, +[](sunsal::Options& o) { o.mu = -1; },
-        +[](sunsal::Options& o) { o.tolerance = 0; },
-        +[](sunsal::Options& o) { o.max_iterations = 0; },
-        +[](sunsal::Options& o) { o.lambda = std::nan(""); }}) {
+  for (auto mutate : {+[](sunsal::Options& o) { o.lambda = -1; }, +[](sunsal::Options& o) { o.mu = -1; },
+                      +[](sunsal::Options& o) { o.tolerance = 0; }, +[](sunsal::Options& o) { o.max_iterations = 0; },
+                      +[](sunsal::Options& o) { o.lambda = std::nan(""); }}) {
     sunsal::Options o;
     mutate(o);
     std::string why;
@@ -173,5 +170,5 @@ TEST(Sunsal, RejectsBadOptions) {
   EXPECT_THROW(Sunsal(a, MatrixD(MatrixD::Ones(4, 3))), InputError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -36,5 +36,5 @@ TEST(Threading, ExplicitThreadCountsGiveIdenticalResults) {
   }
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -42,8 +42,7 @@ TEST(L1Nmf, ObjectiveNeverIncreasesAndImprovesOnVcaFcls) {
     // Strictly better; the margin is small at 20 dB, where the start is already near the noise.
     EXPECT_LT(final_error, (1.0 - 1e-3) * start) << result.summary.BriefReport();
     // ... and closer to the noise-free scene than the start (denoising, not noise fitting).
-    const double start_clean =
-        (scene.clean - vca.endmembers.cwiseMax(0.0) * fcls.abundances).norm();
+    const double start_clean = (scene.clean - vca.endmembers.cwiseMax(0.0) * fcls.abundances).norm();
     EXPECT_LT((scene.clean - result.endmembers * result.abundances).norm(), start_clean);
     EXPECT_EQ(result.initial_indices, vca.indices);
     EXPECT_NEAR(result.summary.initial_rmse, start / std::sqrt(120.0 * 3000.0), 1e-9);
@@ -166,5 +165,5 @@ TEST(L1Nmf, RejectsBadCountsAndOptions) {
   EXPECT_THROW(L1Nmf(scene.pixels, 3, o), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -5,9 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "testing.hpp"
 
@@ -104,7 +103,8 @@ TEST(BlindLevers, SelectFitKeepsTheEpochWithTheLowestFit) {
   const auto s = Scene(dir, "b", "--seed 3");
   for (const char* method : {"bunet2", "nmf-sae"}) {
     SCOPED_TRACE(method);
-    const auto r = RunOn(s, dir / method, std::string("-q --select fit --epochs 200 --keep-better off --method ") + method);
+    const auto r =
+        RunOn(s, dir / method, std::string("-q --select fit --epochs 200 --keep-better off --method ") + method);
     const auto& sel = r.record["details"]["select"];
     ASSERT_EQ(sel["epochs"].size(), sel["fit"].size());
     ASSERT_EQ(sel["epochs"].size(), 101u);  // epoch 0 and every second epoch of 200
@@ -161,5 +161,5 @@ TEST(BlindLevers, DefaultsHoldTheStartWithADarkMaterial) {
   EXPECT_LT(Sad(def), StartSad(def) + 0.3);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -7,10 +7,9 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "testing.hpp"
 
@@ -199,5 +198,5 @@ TEST(ExperimentQuickCatalogue, MissingDataAndUnknownNamesAreReported) {
   EXPECT_NE(l.output.find("uadmm-snr"), std::string::npos) << l.output;
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "testing.hpp"
@@ -115,7 +114,8 @@ TEST(NetworkClaims, BlindStartsByReconstructionError) {
   ASSERT_EQ(RunCli("synth -q --patch 5 -r 3 --snr 25 --seed 3 --out '" + s.string() + "'").exit_code, 0);
   const std::string io = " --input '" + (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() + "'";
   const auto best = dir / "best";
-  ASSERT_EQ(RunCli("run -q --method bunet2 --epochs 0 --init best" + io + " --out '" + best.string() + "'").exit_code, 0);
+  ASSERT_EQ(RunCli("run -q --method bunet2 --epochs 0 --init best" + io + " --out '" + best.string() + "'").exit_code,
+            0);
   std::ifstream in(best / "run.json");
   const auto run = nlohmann::json::parse(in);
   const auto& start = run["details"]["start"];
@@ -164,5 +164,5 @@ TEST(NetworkClaims, SpatialNFindrOnJasperRidge) {
   EXPECT_LT(purity["sad_deg"][1].get<double>(), 0.5 * spatial["sad_deg"][1].get<double>());
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

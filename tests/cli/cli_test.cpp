@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "testing.hpp"
@@ -83,15 +82,13 @@ TEST(Cli, SynthWritesSceneAndGroundTruthThatReadBack) {
 TEST(Cli, SynthSameSeedSameScene) {
   ScratchDir dir;
   for (const char* sub : {"a", "b"})
-    ASSERT_EQ(RunCli("synth -q --format mat --patch 3 --snr 20 --seed 9 --out '" + (dir / sub).string() + "'")
-                  .exit_code,
-              0);
+    ASSERT_EQ(
+        RunCli("synth -q --format mat --patch 3 --snr 20 --seed 9 --out '" + (dir / sub).string() + "'").exit_code, 0);
   const Scene a = io::ReadMatScene(dir / "a" / "scene.mat");
   const Scene b = io::ReadMatScene(dir / "b" / "scene.mat");
   EXPECT_EQ(a.data.cols(), 81);
   EXPECT_EQ(a.data, b.data);
-  ASSERT_EQ(RunCli("synth -q --format mat --patch 3 --snr 20 --seed 10 --out '" + (dir / "c").string() + "'")
-                .exit_code,
+  ASSERT_EQ(RunCli("synth -q --format mat --patch 3 --snr 20 --seed 10 --out '" + (dir / "c").string() + "'").exit_code,
             0);
   EXPECT_NE(a.data, io::ReadMatScene(dir / "c" / "scene.mat").data);
 }
@@ -109,8 +106,8 @@ TEST(Cli, SpatialPurityOnARegionsSceneBeatsSpatialNFindr) {
   std::map<std::string, double> sad;
   for (const char* m : {"spatial-nfindr", "spatial-purity"}) {
     const auto out = dir / m;
-    r = RunCli(std::string("run -q --method ") + m + " -r 5 --input '" + (scene / "scene.hdr").string() +
-               "' --gt '" + (scene / "gt.mat").string() + "' --out '" + out.string() + "'");
+    r = RunCli(std::string("run -q --method ") + m + " -r 5 --input '" + (scene / "scene.hdr").string() + "' --gt '" +
+               (scene / "gt.mat").string() + "' --out '" + out.string() + "'");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     sad[m] = ReadJson(out / "metrics.json")["sad_deg_mean"].get<double>();
   }
@@ -137,14 +134,14 @@ TEST(Cli, EvalWritesMetricsJsonWithRequiredKeys) {
   ScratchDir dir;
   const auto s = dir / "s";
   ASSERT_EQ(RunCli("synth -q --patch 4 -r 3 --seed 1 --out '" + s.string() + "'").exit_code, 0);
-  const auto r = RunCli("eval -q --input '" + (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() +
-                        "' --estimate '" + (s / "gt.mat").string() + "' --method self --out '" +
-                        (dir / "m").string() + "'");
+  const auto r =
+      RunCli("eval -q --input '" + (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() +
+             "' --estimate '" + (s / "gt.mat").string() + "' --method self --out '" + (dir / "m").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(r.output.empty()) << "--quiet printed: " << r.output;
   const auto j = ReadJson(dir / "m" / "metrics.json");
-  for (const char* key : {"method", "units", "matching", "sad_deg", "sad_deg_mean", "sad_rad_mean", "rmse",
-                          "mae", "aad_deg", "aid", "timings"})
+  for (const char* key : {"method", "units", "matching", "sad_deg", "sad_deg_mean", "sad_rad_mean", "rmse", "mae",
+                          "aad_deg", "aid", "timings"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["method"], "self");
   EXPECT_LT(j["reconstruction"]["relative_frobenius"].get<double>(), 1e-5);
@@ -226,7 +223,8 @@ TEST(Cli, RunWritesTheRunFolderAndScoresIt) {
 
 TEST(Cli, EstimateRFindsTheEndmemberCount) {
   ScratchDir dir;
-  ASSERT_EQ(RunCli("synth -q --patch 6 -r 5 --bands 60 --snr 35 --seed 4 --out '" + dir.path().string() + "'").exit_code, 0);
+  ASSERT_EQ(
+      RunCli("synth -q --patch 6 -r 5 --bands 60 --snr 35 --seed 4 --out '" + dir.path().string() + "'").exit_code, 0);
   const auto r = RunCli("estimate-r -q --input '" + (dir / "scene.hdr").string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "5\n");
@@ -250,9 +248,9 @@ TEST(Cli, TrainThenApplyReproducesTheTrainedAbundances) {
     if (method.find("ae") == std::string::npos) {
       EXPECT_TRUE(m.contains("init_sad_deg_mean"));
     }
-    const auto a = RunCli("apply --json '" + (dir / method / "model.json").string() + "' --input '" +
-                          (s / "scene.hdr").string() + "' --gt '" + (s / "gt.mat").string() + "' --out '" +
-                          (dir / (method + "-applied")).string() + "'");
+    const auto a =
+        RunCli("apply --json '" + (dir / method / "model.json").string() + "' --input '" + (s / "scene.hdr").string() +
+               "' --gt '" + (s / "gt.mat").string() + "' --out '" + (dir / (method + "-applied")).string() + "'");
     ASSERT_EQ(a.exit_code, 0) << a.output;
     // Supervised runs are scored on held-out pixels, apply on all: compare blind runs exactly.
     if (method.find("ae") == std::string::npos) {
@@ -292,8 +290,10 @@ TEST(Cli, BenchQuickReportsEveryJobAgainstTheFloor) {
   ::setenv("UNMIX_SHARED_DATA", dir.path().c_str(), 1);
   const auto r = RunCli("bench --quick --repeats 2 --inference-pixels 5000 --threads 2 --json");
   const auto text = RunCli("bench --quick --repeats 1 --inference-pixels 2000 --threads 1");
-  if (saved) ::setenv("UNMIX_SHARED_DATA", saved_value.c_str(), 1);
-  else ::unsetenv("UNMIX_SHARED_DATA");
+  if (saved)
+    ::setenv("UNMIX_SHARED_DATA", saved_value.c_str(), 1);
+  else
+    ::unsetenv("UNMIX_SHARED_DATA");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);
   EXPECT_FALSE(j["machine"]["cpu"].get<std::string>().empty());
@@ -326,5 +326,5 @@ TEST(Cli, BenchQuickReportsEveryJobAgainstTheFloor) {
   EXPECT_NE(text.output.find("inference"), std::string::npos) << text.output;
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

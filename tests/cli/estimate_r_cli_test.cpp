@@ -24,10 +24,10 @@ std::string Quote(const fs::path& p) { return "'" + p.string() + "'"; }
 
 TEST(EstimateRCli, ReportsEveryEstimatorAndTheDefault) {
   ScratchDir dir;
-  ASSERT_EQ(RunCli("synth -q --patch 6 -r 4 --bands 80 --snr 30 --noise-correlation 0.5 --seed 2 --out " +
-                   Quote(dir.path()))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunCli("synth -q --patch 6 -r 4 --bands 80 --snr 30 --noise-correlation 0.5 --seed 2 --out " + Quote(dir.path()))
+          .exit_code,
+      0);
   auto r = RunCli("estimate-r --json --input " + Quote(dir / "scene.hdr"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto j = nlohmann::json::parse(r.output);
@@ -56,8 +56,8 @@ TEST(EstimateRCli, ReportsEveryEstimatorAndTheDefault) {
 TEST(EstimateRCli, RunWithoutRSaysWhichRAndHowToOverride) {
   ScratchDir dir;
   ASSERT_EQ(RunCli("synth -q --patch 6 -r 4 --bands 80 --snr 30 --seed 3 --out " + Quote(dir / "s")).exit_code, 0);
-  const auto r = RunCli("run --method vca-fcls --input " + Quote(dir / "s" / "scene.hdr") + " --out " +
-                        Quote(dir / "run"));
+  const auto r =
+      RunCli("run --method vca-fcls --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(dir / "run"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const auto said = r.output.find("estimated by the default estimator");
   ASSERT_NE(said, std::string::npos) << r.output;
@@ -77,17 +77,17 @@ TEST(EstimateRCli, RunWithoutRStopsAboveTheBound) {
   const auto est = RunCli("estimate-r -q --input " + Quote(dir / "s" / "scene.hdr"));
   ASSERT_EQ(est.exit_code, 0) << est.output;
   ASSERT_GT(std::stoi(est.output), 3) << "the scene must estimate above the bound for this test";
-  const auto r = RunCli("run --method vca-fcls --input " + Quote(dir / "s" / "scene.hdr") + " --out " +
-                        Quote(dir / "run"));
+  const auto r =
+      RunCli("run --method vca-fcls --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(dir / "run"));
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("above the bound of 3"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("-r COUNT"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "run" / "run.json"));
   // With -r the same run goes through.
-  EXPECT_EQ(RunCli("run -q -r 5 --method vca-fcls --input " + Quote(dir / "s" / "scene.hdr") + " --out " +
-                   Quote(dir / "run"))
-                .exit_code,
-            0);
+  EXPECT_EQ(
+      RunCli("run -q -r 5 --method vca-fcls --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(dir / "run"))
+          .exit_code,
+      0);
 }
 
 TEST(EstimateRCli, SurplusEstimatesAreCountedBesideTheScore) {
@@ -95,8 +95,8 @@ TEST(EstimateRCli, SurplusEstimatesAreCountedBesideTheScore) {
   const auto s = dir / "s";
   ASSERT_EQ(RunCli("synth -q --patch 6 -r 3 --bands 60 --snr 30 --seed 5 --out " + Quote(s)).exit_code, 0);
   // r = 6 on a 3-material scene: 3 estimates match no reference.
-  auto r = RunCli("run -r 6 --method vca-fcls --input " + Quote(s / "scene.hdr") + " --gt " +
-                  Quote(s / "gt.mat") + " --out " + Quote(dir / "r6"));
+  auto r = RunCli("run -r 6 --method vca-fcls --input " + Quote(s / "scene.hdr") + " --gt " + Quote(s / "gt.mat") +
+                  " --out " + Quote(dir / "r6"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("3 of 6 estimates unmatched, not scored"), std::string::npos) << r.output;
   auto m = ReadJsonFile(dir / "r6" / "metrics.json");
@@ -109,15 +109,14 @@ TEST(EstimateRCli, SurplusEstimatesAreCountedBesideTheScore) {
   r = RunCli("eval --input " + Quote(s / "scene.hdr") + " --gt " + Quote(s / "gt.mat") + " -e " +
              Quote(dir / "r6" / "result.mat") + " --out " + Quote(dir / "ev"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("over 3 matched of 6 estimates; 3 UNMATCHED surplus estimates not scored"),
-            std::string::npos)
+  EXPECT_NE(r.output.find("over 3 matched of 6 estimates; 3 UNMATCHED surplus estimates not scored"), std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("unmatched estimates: 3 of 6"), std::string::npos) << r.output;
   EXPECT_EQ(ReadJsonFile(dir / "ev" / "metrics.json")["unmatched_estimates"], 3);
 
   // The right r: nothing unmatched, and the field is still there (0).
-  ASSERT_EQ(RunCli("run -q -r 3 --method vca-fcls --input " + Quote(s / "scene.hdr") + " --gt " +
-                   Quote(s / "gt.mat") + " --out " + Quote(dir / "r3"))
+  ASSERT_EQ(RunCli("run -q -r 3 --method vca-fcls --input " + Quote(s / "scene.hdr") + " --gt " + Quote(s / "gt.mat") +
+                   " --out " + Quote(dir / "r3"))
                 .exit_code,
             0);
   m = ReadJsonFile(dir / "r3" / "metrics.json");

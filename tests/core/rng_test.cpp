@@ -41,5 +41,5 @@ TEST(Rng, BelowIsUniform) {
   }
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -75,15 +75,13 @@ inline MatrixD DirichletAbundances(Index r, Index n, double alpha, Rng& rng) {
   return x;
 }
 
-inline MatrixD AddNoise(const MatrixD& clean, double snr_db, Rng& rng,
-                        double* sigma_out = nullptr) {
+inline MatrixD AddNoise(const MatrixD& clean, double snr_db, Rng& rng, double* sigma_out = nullptr) {
   if (!std::isfinite(snr_db)) {
     if (sigma_out) *sigma_out = 0.0;
     return clean;
   }
   const double signal = clean.squaredNorm() / static_cast<double>(clean.cols());
-  const double sigma =
-      std::sqrt(signal / (static_cast<double>(clean.rows()) * std::pow(10.0, snr_db / 10.0)));
+  const double sigma = std::sqrt(signal / (static_cast<double>(clean.rows()) * std::pow(10.0, snr_db / 10.0)));
   MatrixD y = clean;
   for (Index j = 0; j < y.cols(); ++j)
     for (Index i = 0; i < y.rows(); ++i) y(i, j) += sigma * rng.Normal();
@@ -103,8 +101,8 @@ struct SyntheticScene {
 inline constexpr double kNoiseFree = std::numeric_limits<double>::infinity();
 inline constexpr Index kJasperBands = 198;  // Jasper Ridge's band count, the benchmarks' scene size
 
-inline SyntheticScene MakeScene(Index p, Index r, Index n, double snr_db, std::uint64_t seed,
-                                double alpha = 1.0, double min_angle_deg = 5.0) {
+inline SyntheticScene MakeScene(Index p, Index r, Index n, double snr_db, std::uint64_t seed, double alpha = 1.0,
+                                double min_angle_deg = 5.0) {
   Rng rng(seed);
   SyntheticScene s;
   s.endmembers = SmoothSpectra(p, r, min_angle_deg, rng);

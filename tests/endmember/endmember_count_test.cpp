@@ -110,8 +110,7 @@ TEST(EndmemberCount, GuardBandsKeepCorrelatedNoiseFromCountingAsSignal) {
   const double truth = s.sigma * s.sigma;  // per unit of the band shape (0.5 .. 2)^2
   (void)truth;
   EXPECT_GT(hg.noise_variance.mean(), 2.0 * hp.noise_variance.mean());
-  EXPECT_LT(std::abs(hg.count - c.r), std::abs(hp.count - c.r))
-      << "plain " << hp.count << " guarded " << hg.count;
+  EXPECT_LT(std::abs(hg.count - c.r), std::abs(hp.count - c.r)) << "plain " << hp.count << " guarded " << hg.count;
 }
 
 // The default on nine realistic scenes (r = 3..8, 20-40 dB, rho 0.5/0.8): measured 7 of 9 within

@@ -35,12 +35,10 @@ TEST_P(HySimeCount, FindsTrueCountAt30dB) {
 }
 
 INSTANTIATE_TEST_SUITE_P(RangeOfR, HySimeCount,
-                         ::testing::Values(CountCase{3, 100, 11}, CountCase{4, 224, 12},
-                                           CountCase{5, 150, 13}, CountCase{6, 198, 14},
-                                           CountCase{7, 120, 15}, CountCase{8, 224, 16},
-                                           CountCase{3, 224, 21}, CountCase{4, 100, 22},
-                                           CountCase{5, 198, 23}, CountCase{6, 110, 24},
-                                           CountCase{7, 224, 25}, CountCase{8, 160, 26}),
+                         ::testing::Values(CountCase{3, 100, 11}, CountCase{4, 224, 12}, CountCase{5, 150, 13},
+                                           CountCase{6, 198, 14}, CountCase{7, 120, 15}, CountCase{8, 224, 16},
+                                           CountCase{3, 224, 21}, CountCase{4, 100, 22}, CountCase{5, 198, 23},
+                                           CountCase{6, 110, 24}, CountCase{7, 224, 25}, CountCase{8, 160, 26}),
                          [](const auto& test_info) {
                            const CountCase& c = test_info.param;
                            return "r" + std::to_string(c.r) + "_p" + std::to_string(c.p) + "_seed" +
@@ -70,9 +68,7 @@ TEST(HySime, FloatInputAgreesWithDouble) {
   const auto rf = EstimateEndmemberCount(yf);
   const auto rd = EstimateEndmemberCount(scene.pixels);
   EXPECT_EQ(rf.count, rd.count);
-  EXPECT_LT(
-      (rf.noise_variance.cast<double>() - rd.noise_variance).norm() / rd.noise_variance.norm(),
-      1e-3);
+  EXPECT_LT((rf.noise_variance.cast<double>() - rd.noise_variance).norm() / rd.noise_variance.norm(), 1e-3);
 }
 
 TEST(HySime, KeptNoiseMatchesVariances) {
@@ -131,7 +127,7 @@ TEST(HySime, OptionsAreValidated) {
   EXPECT_THROW(EstimateEndmemberCount(scene.pixels, o), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix
 
 // A small scene with many bands (N = 1296, p = 224): with the residual variance divided by N

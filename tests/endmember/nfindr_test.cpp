@@ -36,8 +36,7 @@ TEST(NFindr, SwapsFromAPoorStartReachThePurePixels) {
     const auto scene = MakeScene(80, 6, 3000, testing::kNoiseFree, seed, 0.3);
     nfindr::Options o;
     for (Index j = 0; static_cast<Index>(o.initial_indices.size()) < 6; ++j)
-      if (std::find(scene.pure.begin(), scene.pure.end(), j) == scene.pure.end())
-        o.initial_indices.push_back(j);
+      if (std::find(scene.pure.begin(), scene.pure.end(), j) == scene.pure.end()) o.initial_indices.push_back(j);
     const auto result = NFindr(scene.pixels, 6, o);
     EXPECT_TRUE(result.summary.used_initial_indices);
     EXPECT_TRUE(result.summary.converged);
@@ -76,8 +75,7 @@ TEST(NFindr, DegenerateOrInvalidStart) {
 TEST(NFindr, NoisySceneAt30dB) {
   const auto scene = MakeScene(198, 5, 5000, 30.0, 47);
   const auto result = NFindr(scene.pixels, 5);
-  for (double angle : testing::MatchedAnglesDeg(scene.endmembers, result.endmembers))
-    EXPECT_LT(angle, 3.0);
+  for (double angle : testing::MatchedAnglesDeg(scene.endmembers, result.endmembers)) EXPECT_LT(angle, 3.0);
 }
 
 TEST(NFindr, SameResultForAnyThreadCount) {
@@ -127,5 +125,5 @@ TEST(NFindr, RejectsBadCountsAndOptions) {
   EXPECT_THROW(NFindr(bad, 3), InputError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -104,5 +104,5 @@ TEST(PurityWeightedEndmembers, RefusesBadExponentsAndShapes) {
   EXPECT_THROW(PurityWeightedEndmembers(s.endmembers, MatrixF(12, 0)), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -57,5 +57,5 @@ TEST(SpatialMean, RejectsEvenWindowsAndMismatchedLayouts) {
   EXPECT_THROW(SpatialMean(s, 3), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

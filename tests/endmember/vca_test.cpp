@@ -72,8 +72,7 @@ TEST(Vca, RawEndmembersArePixels) {
   o.projected_endmembers = false;
   const auto result = Vca(scene.pixels, 4, o);
   for (Index k = 0; k < 4; ++k)
-    EXPECT_TRUE(result.endmembers.col(k) ==
-                scene.pixels.col(result.indices[static_cast<std::size_t>(k)]));
+    EXPECT_TRUE(result.endmembers.col(k) == scene.pixels.col(result.indices[static_cast<std::size_t>(k)]));
 }
 
 TEST(Vca, FloatInputPicksTheSamePixels) {
@@ -87,8 +86,7 @@ TEST(Vca, FloatInputPicksTheSamePixels) {
 TEST(Vca, ZeroPixelsAreNotSelected) {
   auto scene = MakeScene(100, 4, 1000, testing::kNoiseFree, 35);
   for (Index j = 0; j < 1000; j += 10)
-    if (std::find(scene.pure.begin(), scene.pure.end(), j) == scene.pure.end())
-      scene.pixels.col(j).setZero();
+    if (std::find(scene.pure.begin(), scene.pure.end(), j) == scene.pure.end()) scene.pixels.col(j).setZero();
   const auto result = Vca(scene.pixels, 4);
   const std::set<Index> picked(result.indices.begin(), result.indices.end());
   EXPECT_EQ(picked, std::set<Index>(scene.pure.begin(), scene.pure.end()));
@@ -109,8 +107,7 @@ TEST(Vca, AllEqualPixelsAreFlagged) {
   const auto result = Vca(y, 3);
   EXPECT_TRUE(result.summary.rank_deficient);
   ASSERT_TRUE(result.endmembers.allFinite());
-  for (Index k = 0; k < 3; ++k)
-    EXPECT_LT((result.endmembers.col(k) - y.col(0)).norm(), 1e-10 * y.col(0).norm());
+  for (Index k = 0; k < 3; ++k) EXPECT_LT((result.endmembers.col(k) - y.col(0)).norm(), 1e-10 * y.col(0).norm());
   const std::set<Index> distinct(result.indices.begin(), result.indices.end());
   EXPECT_EQ(distinct.size(), 3u);
 }
@@ -137,5 +134,5 @@ TEST(Vca, RejectsBadCountsAndData) {
   EXPECT_THROW(Vca(scene.pixels, 3, o), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

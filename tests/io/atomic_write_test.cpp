@@ -130,5 +130,5 @@ TEST(AtomicWriteRaster, FailureAfterTheTemporaryExistsCleansUp) {
   EXPECT_EQ(testing::ReadText(dir / "keep.tif"), original);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::io

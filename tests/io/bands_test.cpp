@@ -1,10 +1,11 @@
 // Band selection by range list and by the water-vapour windows.
+#include "unmix/io/bands.hpp"
+
 #include <gtest/gtest.h>
 
 #include "io_test_util.hpp"
 #include "testing.hpp"
 #include "unmix/core/error.hpp"
-#include "unmix/io/bands.hpp"
 
 namespace unmix::io {
 namespace UNMIX_TEST_UNIT {
@@ -84,5 +85,5 @@ TEST(WaterVapour, NeedsWavelengths) {
   EXPECT_THROW(RemoveWaterVaporBands(s), InputError);  // nothing would remain
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::io

@@ -1,5 +1,7 @@
 // Endmember CSV files and CSV spectral libraries: round trips and errors that name the line
 // and column.
+#include "unmix/io/csv.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -7,7 +9,6 @@
 #include "io_test_util.hpp"
 #include "testing.hpp"
 #include "unmix/core/error.hpp"
-#include "unmix/io/csv.hpp"
 #include "unmix/io/library.hpp"
 
 namespace fs = std::filesystem;
@@ -107,9 +108,8 @@ TEST(LibraryCsv, SortsRowsByWavelengthAndReadsUnits) {
   EXPECT_EQ(lib.Find("KAO"), 1);
 
   testing::WriteText(dir / "noheader.csv", "1,2\n3,4\n");
-  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadSpectralLibrary(dir / "noheader.csv"); }),
-                       "expected a header row"));
+  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadSpectralLibrary(dir / "noheader.csv"); }), "expected a header row"));
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::io

@@ -20,9 +20,7 @@
 namespace unmix::testing {
 
 // Value of band b at pixel (r, c) in the test scenes: unique, exact in float32.
-inline float CodedValue(Index b, Index r, Index c) {
-  return static_cast<float>(1000 * b + 10 * r + c) + 0.5f;
-}
+inline float CodedValue(Index b, Index r, Index c) { return static_cast<float>(1000 * b + 10 * r + c) + 0.5f; }
 
 // A rows x cols x bands scene holding CodedValue, pixels in row-major order.
 inline Scene CodedScene(Index rows, Index cols, Index bands) {
@@ -64,8 +62,7 @@ class MatBuilder {
     for (std::size_t i = 0; i < items.size(); ++i) {
       std::size_t cd[2] = {1, items[i].size()};
       Mat_VarSetCell(cell, static_cast<int>(i),
-                     Mat_VarCreate(nullptr, MAT_C_CHAR, MAT_T_UTF8, 2, cd,
-                                   const_cast<char*>(items[i].data()), 0));
+                     Mat_VarCreate(nullptr, MAT_C_CHAR, MAT_T_UTF8, 2, cd, const_cast<char*>(items[i].data()), 0));
     }
     Write(cell);
   }
@@ -73,17 +70,25 @@ class MatBuilder {
  private:
   template <typename T>
   static matio_classes Class() {
-    if constexpr (std::is_same_v<T, double>) return MAT_C_DOUBLE;
-    else if constexpr (std::is_same_v<T, float>) return MAT_C_SINGLE;
-    else if constexpr (std::is_same_v<T, std::uint16_t>) return MAT_C_UINT16;
-    else return MAT_C_UINT8;
+    if constexpr (std::is_same_v<T, double>)
+      return MAT_C_DOUBLE;
+    else if constexpr (std::is_same_v<T, float>)
+      return MAT_C_SINGLE;
+    else if constexpr (std::is_same_v<T, std::uint16_t>)
+      return MAT_C_UINT16;
+    else
+      return MAT_C_UINT8;
   }
   template <typename T>
   static matio_types Type() {
-    if constexpr (std::is_same_v<T, double>) return MAT_T_DOUBLE;
-    else if constexpr (std::is_same_v<T, float>) return MAT_T_SINGLE;
-    else if constexpr (std::is_same_v<T, std::uint16_t>) return MAT_T_UINT16;
-    else return MAT_T_UINT8;
+    if constexpr (std::is_same_v<T, double>)
+      return MAT_T_DOUBLE;
+    else if constexpr (std::is_same_v<T, float>)
+      return MAT_T_SINGLE;
+    else if constexpr (std::is_same_v<T, std::uint16_t>)
+      return MAT_T_UINT16;
+    else
+      return MAT_T_UINT8;
   }
   void Write(matvar_t* v) {
     ASSERT_NE(v, nullptr);
@@ -105,8 +110,7 @@ inline std::vector<double> ToMatlabOrder(const Scene& s) {
 // Names of the entries of a directory, sorted.
 inline std::vector<std::string> ListDir(const std::filesystem::path& dir) {
   std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(dir))
-    names.push_back(e.path().filename().string());
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }

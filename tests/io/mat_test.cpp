@@ -1,5 +1,7 @@
 // .mat reading and writing: the benchmark layouts, pixel-order conversion on a non-square
 // image, v5 and v7.3 round trips, and clear errors for bad files.
+#include "unmix/io/mat.hpp"
+
 #include <gtest/gtest.h>
 #include <matio.h>
 
@@ -14,7 +16,6 @@
 #include "testing.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/io/info.hpp"
-#include "unmix/io/mat.hpp"
 
 namespace fs = std::filesystem;
 
@@ -30,8 +31,7 @@ using testing::ScratchDir;
 using ::unmix::testing::Contains;
 
 // Reads a numeric variable straight through matio (independent of unmix's reader).
-std::vector<double> RawVariable(const fs::path& path, const char* name,
-                                std::vector<size_t>* dims = nullptr) {
+std::vector<double> RawVariable(const fs::path& path, const char* name, std::vector<size_t>* dims = nullptr) {
   mat_t* mat = Mat_Open(path.c_str(), MAT_ACC_RDONLY);
   EXPECT_NE(mat, nullptr);
   if (!mat) return {};
@@ -73,8 +73,7 @@ TEST_P(MatVersions, SceneRoundTripKeepsValuesShapeOrderAndWavelengths) {
   ASSERT_EQ(dims, (std::vector<size_t>{4, 15}));
   for (Index r = 0; r < 3; ++r)
     for (Index c = 0; c < 5; ++c)
-      for (Index b = 0; b < 4; ++b)
-        EXPECT_EQ(y[static_cast<size_t>(b + 4 * (r + 3 * c))], CodedValue(b, r, c));
+      for (Index b = 0; b < 4; ++b) EXPECT_EQ(y[static_cast<size_t>(b + 4 * (r + 3 * c))], CodedValue(b, r, c));
   EXPECT_EQ(RawVariable(path, "nRow"), std::vector<double>{3});
   EXPECT_EQ(RawVariable(path, "nCol"), std::vector<double>{5});
   EXPECT_EQ(RawVariable(path, "nBand"), std::vector<double>{4});
@@ -130,8 +129,7 @@ TEST_P(MatVersions, ResultRoundTripUsesTheBenchmarkLayout) {
   const auto raw_a = RawVariable(path, "A", &dims);
   ASSERT_EQ(dims, (std::vector<size_t>{2, 15}));
   for (Index r = 0; r < 3; ++r)
-    for (Index c = 0; c < 5; ++c)
-      EXPECT_EQ(raw_a[static_cast<size_t>(2 * (r + 3 * c))], a.values(0, r * 5 + c));
+    for (Index c = 0; c < 5; ++c) EXPECT_EQ(raw_a[static_cast<size_t>(2 * (r + 3 * c))], a.values(0, r * 5 + c));
   const auto raw_m = RawVariable(path, "M", &dims);
   EXPECT_EQ(dims, (std::vector<size_t>{4, 2}));
   EXPECT_FLOAT_EQ(static_cast<float>(raw_m[5]), 0.6f);  // M(2, 2), column-major
@@ -151,11 +149,9 @@ TEST_P(MatVersions, ResultRoundTripUsesTheBenchmarkLayout) {
   EXPECT_EQ(ReadMatGroundTruth(dir / "only_a.mat").abundances->values, a.values);
 }
 
-INSTANTIATE_TEST_SUITE_P(V5AndV73, MatVersions,
-                         ::testing::Values(MatVersion::kV5, MatVersion::kV73),
+INSTANTIATE_TEST_SUITE_P(V5AndV73, MatVersions, ::testing::Values(MatVersion::kV5, MatVersion::kV73),
                          [](const auto& info) {
-                           return info.param == MatVersion::kV73 ? std::string("v73")
-                                                                 : std::string("v5");
+                           return info.param == MatVersion::kV73 ? std::string("v73") : std::string("v5");
                          });
 
 TEST(MatRead, ZhuLayoutWithUint16CountsIsDividedByMaxValue) {
@@ -178,8 +174,7 @@ TEST(MatRead, ZhuLayoutWithUint16CountsIsDividedByMaxValue) {
   EXPECT_EQ(s.rows, 3);
   EXPECT_EQ(s.cols, 5);
   for (Index r = 0; r < 3; ++r)
-    for (Index c = 0; c < 5; ++c)
-      EXPECT_FLOAT_EQ(s.data(1, r * 5 + c), static_cast<float>(100 + 10 * r + c) / 200.0f);
+    for (Index c = 0; c < 5; ++c) EXPECT_FLOAT_EQ(s.data(1, r * 5 + c), static_cast<float>(100 + 10 * r + c) / 200.0f);
   const FileInfo info = DescribeFile(path);
   EXPECT_EQ(info.data_type, "uint16");
   EXPECT_EQ(info.scale, 200.0);
@@ -209,7 +204,7 @@ TEST(MatRead, SingleFileLayoutWithHAndWIsRowMajorAndCarriesGroundTruth) {
   const fs::path path = dir / "hysupp.mat";
   const Scene coded = CodedScene(3, 5, 3);
   std::vector<double> y(coded.data.data(), coded.data.data() + coded.data.size());  // row-major
-  std::vector<double> e = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};                            // 3 x 2
+  std::vector<double> e = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6};                           // 3 x 2
   std::vector<double> a;
   for (Index k = 0; k < 15; ++k) {
     a.push_back(static_cast<double>(k) / 14.0);
@@ -332,8 +327,7 @@ TEST(MatErrors, TruncatedFilesAreReportedNotMisread) {
         const fs::path cut = dir / "cut.mat";
         testing::WriteText(cut, bytes.substr(0, static_cast<size_t>(fraction * bytes.size())));
         SCOPED_TRACE(::testing::Message() << (version == MatVersion::kV73 ? "v7.3" : "v5")
-                                          << (compress ? " compressed" : "") << " cut at "
-                                          << fraction);
+                                          << (compress ? " compressed" : "") << " cut at " << fraction);
         const std::string msg = InputErrorMessage([&] { ReadMatScene(cut); });
         EXPECT_TRUE(Contains(msg, "cut.mat")) << msg;
         EXPECT_TRUE(Contains(msg, "truncated") || Contains(msg, "damaged")) << msg;
@@ -402,8 +396,7 @@ TEST(MatErrors, SizeVariablesThatDisagreeWithTheData) {
     m.Scalar("nRow", 2);
     m.Scalar("nCol", 2);
   }
-  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadMatScene(dir / "size.mat"); }),
-                       "does not match the image size"));
+  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadMatScene(dir / "size.mat"); }), "does not match the image size"));
   {
     MatBuilder m(dir / "half.mat");
     m.Array<double>("Y", {2, 4}, std::vector<double>(8, 1.0));
@@ -416,14 +409,13 @@ TEST(MatErrors, SizeVariablesThatDisagreeWithTheData) {
     m.Scalar("nRow", 2.5);
     m.Scalar("nCol", 2);
   }
-  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadMatScene(dir / "frac.mat"); }),
-                       "positive whole number"));
+  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadMatScene(dir / "frac.mat"); }), "positive whole number"));
 }
 
 class GroundTruthErrors : public ::testing::Test {
  protected:
-  void Write(const std::vector<size_t>& m_dims, const std::vector<size_t>& a_dims,
-             double poison = 0.0, std::vector<std::string> names = {"a", "b"}) {
+  void Write(const std::vector<size_t>& m_dims, const std::vector<size_t>& a_dims, double poison = 0.0,
+             std::vector<std::string> names = {"a", "b"}) {
     MatBuilder m(path);
     size_t mn = m_dims[0] * m_dims[1], an = a_dims[0] * a_dims[1];
     std::vector<double> mv(mn, 0.5), av(an, 0.5);
@@ -501,5 +493,5 @@ TEST(MatWrite, NeedsSomethingToWrite) {
   EXPECT_TRUE(testing::ListDir(dir.path()).empty());
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::io

@@ -1,8 +1,10 @@
 // Rasters through GDAL: ENVI in BSQ/BIL/BIP made by GDAL itself and by hand (raw bytes + .hdr,
 // both byte orders, several data types), GeoTIFF with georeferencing, nodata, bad bands,
 // scaling, and the writers' round trips.
-#include <gtest/gtest.h>
+#include "unmix/io/raster.hpp"
+
 #include <gdal_priv.h>
+#include <gtest/gtest.h>
 #include <ogr_spatialref.h>
 
 #include <algorithm>
@@ -18,7 +20,6 @@
 #include "testing.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/io/info.hpp"
-#include "unmix/io/raster.hpp"
 #include "unmix/io/read.hpp"
 
 namespace fs = std::filesystem;
@@ -44,13 +45,12 @@ Dataset Open(const fs::path& p) {
 }
 
 // Creates a raster with GDAL directly (independent of unmix's writer), holding CodedValue.
-void CreateWithGdal(const fs::path& path, const char* driver, const char* interleave, Index rows,
-                    Index cols, Index bands, GDALDataType type = GDT_Float32) {
+void CreateWithGdal(const fs::path& path, const char* driver, const char* interleave, Index rows, Index cols,
+                    Index bands, GDALDataType type = GDT_Float32) {
   GDALAllRegister();
   char** options = CSLSetNameValue(nullptr, "INTERLEAVE", interleave);
   Dataset ds(GetGDALDriverManager()->GetDriverByName(driver)->Create(
-      path.c_str(), static_cast<int>(cols), static_cast<int>(rows), static_cast<int>(bands), type,
-      options));
+      path.c_str(), static_cast<int>(cols), static_cast<int>(rows), static_cast<int>(bands), type, options));
   CSLDestroy(options);
   ASSERT_TRUE(ds);
   std::vector<float> plane(static_cast<size_t>(rows * cols));
@@ -58,9 +58,8 @@ void CreateWithGdal(const fs::path& path, const char* driver, const char* interl
     for (Index r = 0; r < rows; ++r)
       for (Index c = 0; c < cols; ++c) plane[static_cast<size_t>(r * cols + c)] = CodedValue(b, r, c);
     GDALRasterBand* band = ds->GetRasterBand(static_cast<int>(b) + 1);
-    ASSERT_EQ(band->RasterIO(GF_Write, 0, 0, static_cast<int>(cols), static_cast<int>(rows),
-                             plane.data(), static_cast<int>(cols), static_cast<int>(rows),
-                             GDT_Float32, 0, 0, nullptr),
+    ASSERT_EQ(band->RasterIO(GF_Write, 0, 0, static_cast<int>(cols), static_cast<int>(rows), plane.data(),
+                             static_cast<int>(cols), static_cast<int>(rows), GDT_Float32, 0, 0, nullptr),
               CE_None);
     band->SetDescription(("band " + std::to_string(b + 1)).c_str());
   }
@@ -100,8 +99,8 @@ INSTANTIATE_TEST_SUITE_P(Interleaves, GdalEnvi, ::testing::Values("BSQ", "BIL", 
 // ---- hand-written raw files ----------------------------------------------------------------
 
 struct RawCase {
-  int envi_type;  // 2 int16, 4 float32, 12 uint16
-  int byte_order; // 0 little, 1 big
+  int envi_type;   // 2 int16, 4 float32, 12 uint16
+  int byte_order;  // 0 little, 1 big
   const char* interleave;
 };
 
@@ -121,9 +120,12 @@ std::string RawBytes(const RawCase& rc, Index rows, Index cols, Index bands) {
   auto put = [&](Index b, Index r, Index c) {
     const bool big = rc.byte_order == 1;
     const int v = RawValue(b, r, c);
-    if (rc.envi_type == 2) AppendValue<std::int16_t>(out, static_cast<std::int16_t>(-v), big);
-    else if (rc.envi_type == 12) AppendValue<std::uint16_t>(out, static_cast<std::uint16_t>(v), big);
-    else AppendValue<float>(out, static_cast<float>(v) + 0.25f, big);
+    if (rc.envi_type == 2)
+      AppendValue<std::int16_t>(out, static_cast<std::int16_t>(-v), big);
+    else if (rc.envi_type == 12)
+      AppendValue<std::uint16_t>(out, static_cast<std::uint16_t>(v), big);
+    else
+      AppendValue<float>(out, static_cast<float>(v) + 0.25f, big);
   };
   const std::string il = rc.interleave;
   if (il == "bsq") {
@@ -142,14 +144,13 @@ std::string RawBytes(const RawCase& rc, Index rows, Index cols, Index bands) {
   return out;
 }
 
-std::string Header(const RawCase& rc, Index rows, Index cols, Index bands,
-                   const std::string& extra = "", int offset = 0) {
+std::string Header(const RawCase& rc, Index rows, Index cols, Index bands, const std::string& extra = "",
+                   int offset = 0) {
   return "ENVI\ndescription = {written by hand}\nsamples = " + std::to_string(cols) +
          "\nlines   = " + std::to_string(rows) + "\nbands   = " + std::to_string(bands) +
          "\nheader offset = " + std::to_string(offset) +
          "\nfile type = ENVI Standard\ndata type = " + std::to_string(rc.envi_type) +
-         "\ninterleave = " + rc.interleave + "\nbyte order = " + std::to_string(rc.byte_order) +
-         "\n" + extra;
+         "\ninterleave = " + rc.interleave + "\nbyte order = " + std::to_string(rc.byte_order) + "\n" + extra;
 }
 
 class HandWrittenEnvi : public ::testing::TestWithParam<RawCase> {};
@@ -175,14 +176,13 @@ TEST_P(HandWrittenEnvi, ReadsDataTypesAndByteOrders) {
   EXPECT_TRUE(Contains(info.layout, rc.byte_order ? "big-endian" : "little-endian")) << info.layout;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    TypesAndOrders, HandWrittenEnvi,
-    ::testing::Values(RawCase{2, 0, "bsq"}, RawCase{2, 1, "bil"}, RawCase{4, 0, "bip"},
-                      RawCase{4, 1, "bsq"}, RawCase{12, 0, "bil"}, RawCase{12, 1, "bip"}),
-    [](const auto& info) {
-      return "type" + std::to_string(info.param.envi_type) + "_order" +
-             std::to_string(info.param.byte_order) + "_" + info.param.interleave;
-    });
+INSTANTIATE_TEST_SUITE_P(TypesAndOrders, HandWrittenEnvi,
+                         ::testing::Values(RawCase{2, 0, "bsq"}, RawCase{2, 1, "bil"}, RawCase{4, 0, "bip"},
+                                           RawCase{4, 1, "bsq"}, RawCase{12, 0, "bil"}, RawCase{12, 1, "bip"}),
+                         [](const auto& info) {
+                           return "type" + std::to_string(info.param.envi_type) + "_order" +
+                                  std::to_string(info.param.byte_order) + "_" + info.param.interleave;
+                         });
 
 TEST(EnviHeaderFields, BadBandsScaleNodataWavelengthsAndNames) {
   ScratchDir dir;
@@ -193,14 +193,13 @@ TEST(EnviHeaderFields, BadBandsScaleNodataWavelengthsAndNames) {
   bytes[at] = static_cast<char>(9999 >> 8);
   bytes[at + 1] = static_cast<char>(9999 & 0xFF);
   testing::WriteText(dir / "f.img", bytes);
-  testing::WriteText(dir / "f.hdr",
-                     Header(rc, 3, 5, 4,
-                            "wavelength units = Nanometers\n"
-                            "wavelength = {400.5, 500.5,\n 600.5, 700.5}\n"
-                            "band names = {blue, green, red, nir}\n"
-                            "bbl = {1, 0, 1, 1}\n"
-                            "data ignore value = 9999\n"
-                            "reflectance scale factor = 10000\n"));
+  testing::WriteText(dir / "f.hdr", Header(rc, 3, 5, 4,
+                                           "wavelength units = Nanometers\n"
+                                           "wavelength = {400.5, 500.5,\n 600.5, 700.5}\n"
+                                           "band names = {blue, green, red, nir}\n"
+                                           "bbl = {1, 0, 1, 1}\n"
+                                           "data ignore value = 9999\n"
+                                           "reflectance scale factor = 10000\n"));
   const Scene s = ReadRaster(dir / "f.img");
   ASSERT_EQ(s.bands(), 3);  // green dropped
   EXPECT_EQ(s.band_names, (std::vector<std::string>{"blue", "red", "nir"}));
@@ -251,8 +250,7 @@ TEST(EnviErrors, HeaderWithoutDataAndMismatchedLists) {
   ScratchDir dir;
   const RawCase rc{4, 0, "bsq"};
   testing::WriteText(dir / "lonely.hdr", Header(rc, 3, 5, 4));
-  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadRaster(dir / "lonely.hdr"); }),
-                       "without its data file"));
+  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadRaster(dir / "lonely.hdr"); }), "without its data file"));
   testing::WriteText(dir / "w.img", RawBytes(rc, 3, 5, 4));
   testing::WriteText(dir / "w.hdr", Header(rc, 3, 5, 4, "wavelength = {1, 2, 3}\n"));
   const std::string msg = InputErrorMessage([&] { ReadRaster(dir / "w.img"); });
@@ -455,5 +453,5 @@ TEST(WriteRaster, AbundanceMapsAreNamedAndGeoreferenced) {
   EXPECT_THROW(WriteAbundanceRaster(dir / "bad.tif", wrong, like), Error);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::io

@@ -1,9 +1,11 @@
 // The generic entry points: format detection, band options, ground truth from .mat, CSV and
 // abundance rasters, and DescribeFile's text and JSON.
+#include "unmix/io/read.hpp"
+
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "io_test_util.hpp"
 #include "testing.hpp"
@@ -11,7 +13,6 @@
 #include "unmix/io/csv.hpp"
 #include "unmix/io/mat.hpp"
 #include "unmix/io/raster.hpp"
-#include "unmix/io/read.hpp"
 
 namespace fs = std::filesystem;
 
@@ -54,8 +55,7 @@ TEST(ReadScene, DispatchesByContentAndAppliesBandOptions) {
   EXPECT_THROW(ReadScene(dir / "s.tif", var), OptionError);
   testing::WriteText(dir / "e.csv", "a\n1\n");
   EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadScene(dir / "e.csv"); }), "not an image"));
-  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadScene(dir / "gone.img"); }),
-                       "gone.img: file not found"));
+  EXPECT_TRUE(Contains(InputErrorMessage([&] { ReadScene(dir / "gone.img"); }), "gone.img: file not found"));
 }
 
 TEST(ReadGroundTruth, FromCsvWithBandMatching) {
@@ -130,8 +130,7 @@ TEST(ReadGroundTruth, FromMatChecksTheSceneShape) {
   WriteMatResult(dir / "r.mat", nullptr, &a);
   Scene same_count = CodedScene(5, 3, 4);  // 15 pixels but another shape
   const std::string msg = InputErrorMessage([&] { ReadGroundTruth(dir / "r.mat", same_count); });
-  EXPECT_TRUE(Contains(msg, "r.mat: nRow/nCol: the file's image is 3 x 5 pixels, the scene is 5 x 3"))
-      << msg;
+  EXPECT_TRUE(Contains(msg, "r.mat: nRow/nCol: the file's image is 3 x 5 pixels, the scene is 5 x 3")) << msg;
 }
 
 TEST(DescribeFile, TextAndJsonForAGeoreferencedRaster) {
@@ -192,9 +191,8 @@ TEST(DescribeFile, MatSceneAndCsv) {
   EXPECT_EQ(csv.content, "endmembers");
   EXPECT_EQ(csv.endmembers, 2);
   EXPECT_EQ(csv.names, (std::vector<std::string>{"a", "b"}));
-  EXPECT_TRUE(Contains(InputErrorMessage([&] { DescribeFile(dir / "nothing.tif"); }),
-                       "nothing.tif: file not found"));
+  EXPECT_TRUE(Contains(InputErrorMessage([&] { DescribeFile(dir / "nothing.tif"); }), "nothing.tif: file not found"));
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::io

@@ -68,8 +68,7 @@ TEST(SharedData, JasperRidgeGroundTruthFitsTheSceneInTheSamePixelOrder) {
 
   // The abundances left in file order (MATLAB column-major) do not fit the row-major scene.
   const GroundTruth wrong = ReadMatGroundTruth(gt_path, &s, MatPixelOrder::kRowMajor);
-  const double wrong_residual =
-      RelativeResidual(s.data, wrong.endmembers->spectra, wrong.abundances->values);
+  const double wrong_residual = RelativeResidual(s.data, wrong.endmembers->spectra, wrong.abundances->values);
   EXPECT_GT(wrong_residual, 2.0 * residual) << "wrong order " << wrong_residual;
 
   // The same through the generic entry point.
@@ -146,5 +145,5 @@ TEST(SharedData, CupriteGroundTruthHasTwelveEndmembersWithWavelengths) {
   EXPECT_NE(msg.find("224 bands, the scene has 50"), std::string::npos) << msg;
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::io

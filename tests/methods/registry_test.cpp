@@ -5,9 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include <set>
-
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "unmix/core/error.hpp"
 #include "unmix/core/record.hpp"

@@ -43,10 +43,10 @@ TEST(CompareAbundances, HandComputedTwoPixels) {
   est << 0.5, 0,  //
       0.5, 1;
   const auto e = CompareAbundances(ref, est, 1e-8);
-  EXPECT_NEAR(e.rmse, 0.25, 1e-12);                 // (0.5 + 0) / 2
+  EXPECT_NEAR(e.rmse, 0.25, 1e-12);  // (0.5 + 0) / 2
   EXPECT_NEAR(e.rmse_global, std::sqrt(0.125), 1e-12);
-  EXPECT_NEAR(e.mae_x100, 25.0, 1e-12);             // (50 + 0) / 2
-  EXPECT_NEAR(e.aad_deg, 22.5, 1e-9);               // (45 + 0) / 2
+  EXPECT_NEAR(e.mae_x100, 25.0, 1e-12);  // (50 + 0) / 2
+  EXPECT_NEAR(e.aad_deg, 22.5, 1e-9);    // (45 + 0) / 2
   EXPECT_NEAR(e.rmse_per_endmember(0), std::sqrt(0.125), 1e-12);
   EXPECT_NEAR(e.rmse_per_endmember(1), std::sqrt(0.125), 1e-12);
   // AID of pixel 1 written as KL(x|y) + KL(y|x) with the zero clamped to 1e-8.
@@ -134,8 +134,7 @@ TEST(Matching, RecoversPermutationUnderEveryRule) {
   // Greedy Euclidean sees the unscaled copy.
   MatrixD est_e1(30, 5);
   for (Index i = 0; i < 5; ++i) est_e1.col(perm[static_cast<size_t>(i)]) = ref_e.col(i);
-  EXPECT_EQ(MatchEndmembers(&ref_e, &est_e1, nullptr, nullptr, MatchRule::kGreedyEuclidean)
-                .estimate_for_reference,
+  EXPECT_EQ(MatchEndmembers(&ref_e, &est_e1, nullptr, nullptr, MatchRule::kGreedyEuclidean).estimate_for_reference,
             perm);
 
   EvaluationInput in;
@@ -167,10 +166,8 @@ TEST(Matching, GreedyCanDifferFromOptimal) {
   MatrixD cost(2, 2);
   cost << 0.1, 0.2,  //
       0.3, 10;
-  EXPECT_EQ(MatchFromCost(cost, MatchRule::kGreedyEuclidean).estimate_for_reference,
-            (std::vector<Index>{0, 1}));
-  EXPECT_EQ(MatchFromCost(cost, MatchRule::kHungarianSad).estimate_for_reference,
-            (std::vector<Index>{1, 0}));
+  EXPECT_EQ(MatchFromCost(cost, MatchRule::kGreedyEuclidean).estimate_for_reference, (std::vector<Index>{0, 1}));
+  EXPECT_EQ(MatchFromCost(cost, MatchRule::kHungarianSad).estimate_for_reference, (std::vector<Index>{1, 0}));
 }
 
 TEST(Matching, FewerEstimatesThanReferencesThrows) {
@@ -192,5 +189,5 @@ TEST(Evaluate, ExtraEstimatesAreIgnoredAfterMatching) {
   EXPECT_LT(ev.sad_deg_mean(), 1e-5);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

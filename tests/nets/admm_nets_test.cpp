@@ -7,9 +7,9 @@
 
 #include "admm_test_util.hpp"
 #include "gradient_check.hpp"
+#include "random_data.hpp"
 #include "unmix/abundance/fcls.hpp"
 #include "unmix/abundance/sunsal.hpp"
-#include "random_data.hpp"
 #include "unmix/core/rng.hpp"
 
 namespace unmix::nets {
@@ -227,5 +227,5 @@ TEST(AdmmPresets, AuthorsLayerCountAndScaling) {
   EXPECT_NEAR(v.mu / (norm_m * norm_m), mu_s, 1e-15);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::nets

@@ -128,5 +128,5 @@ TEST(BlindLevers, AnchorAddsItsWeightedMeanSquareAndNothingAtTheStart) {
   EXPECT_THROW(anchored.SetAnchor(MatrixD::Ones(9, 2), 1.0), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::nets

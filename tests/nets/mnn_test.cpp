@@ -239,5 +239,5 @@ TEST(MnnAENet, ShortTrainingLowersTheLoss) {
   EXPECT_LT(summary.loss_history.back(), 0.5 * summary.initial_loss) << summary.BriefReport();
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::nets

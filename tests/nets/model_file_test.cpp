@@ -84,5 +84,5 @@ TEST(ModelFile, CorruptOrForeignFilesGetClearErrors) {
   EXPECT_THROW(LoadModel(dir / "missing.json"), InputError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::nets

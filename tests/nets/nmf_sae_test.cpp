@@ -133,8 +133,7 @@ TEST(NmfSae, AnchorPenaltyMatchesFiniteDifferencesAndItsDefinition) {
 }
 
 INSTANTIATE_TEST_SUITE_P(LayersAndLossScale, NmfSaeGradient,
-                         ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Bool()),
-                         [](const auto& param_info) {
+                         ::testing::Combine(::testing::Values(1, 2, 3), ::testing::Bool()), [](const auto& param_info) {
                            // std::get, not a structured binding: its commas would split the macro arguments.
                            return std::to_string(std::get<0>(param_info.param)) + "Layers" +
                                   (std::get<1>(param_info.param) ? "MeanLoss" : "SumLoss");
@@ -315,5 +314,5 @@ TEST(NmfSae, FloatMatchesDouble) {
   EXPECT_LT((f.Endmembers().cast<double>() - d.Endmembers()).cwiseAbs().maxCoeff(), 1e-5);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::nets

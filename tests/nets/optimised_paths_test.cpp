@@ -213,5 +213,5 @@ TEST(OptimisedInference, BlocksAndThreadsEqualOneBlockOnOneThread) {
   EXPECT_LT(RelativeError(one_block.cast<double>(), ref.out), kFloatTolerance);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::nets

@@ -74,5 +74,5 @@ TEST(ResidualResampling, NoisyPairsGetFreshNoiseDeterministically) {
   EXPECT_NE(la[0], l_plain);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::nets

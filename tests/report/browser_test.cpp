@@ -2,11 +2,9 @@
 // it dumps after the load event must hold every map and plot, with every image decoded, every
 // plot laid out and no script error. Skips visibly when no Chromium is installed
 // (scripts/setup.sh browser installs it; `make test` does).
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
-
 #include <gdal_priv.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -61,10 +59,11 @@ BrowserResult Chromium(const fs::path& exe, const ScratchDir& dir, const std::st
   static int n = 0;
   const std::string tag = std::to_string(n++);
   const fs::path profile = dir / ("profile-" + tag), out = dir / ("out-" + tag), log = dir / ("log-" + tag);
-  const std::string cmd = "timeout 180 '" + exe.string() +
-                          "' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars "
-                          "--enable-logging=stderr --v=0 --user-data-dir='" +
-                          profile.string() + "' " + args + " > '" + out.string() + "' 2> '" + log.string() + "'";
+  const std::string cmd =
+      "timeout 180 '" + exe.string() +
+      "' --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run --hide-scrollbars "
+      "--enable-logging=stderr --v=0 --user-data-dir='" +
+      profile.string() + "' " + args + " > '" + out.string() + "' 2> '" + log.string() + "'";
   BrowserResult r;
   const int status = std::system(cmd.c_str());
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -118,11 +117,12 @@ void ExpectRendered(const fs::path& chromium, const ScratchDir& dir, const fs::p
 }
 
 // A screenshot of the page as the docs show it: 1400 px wide, not blank.
-void ExpectScreenshot(const fs::path& chromium, const ScratchDir& dir, const fs::path& report, const std::string& name) {
+void ExpectScreenshot(const fs::path& chromium, const ScratchDir& dir, const fs::path& report,
+                      const std::string& name) {
   const fs::path shot = dir / name;
-  const auto r = Chromium(chromium, dir,
-                          "--screenshot='" + shot.string() + "' --window-size=1400,2400 'file://" +
-                              fs::absolute(report).string() + "'");
+  const auto r = Chromium(
+      chromium, dir,
+      "--screenshot='" + shot.string() + "' --window-size=1400,2400 'file://" + fs::absolute(report).string() + "'");
   ASSERT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
   ASSERT_TRUE(fs::exists(shot)) << r.log.substr(0, 4000);
   GDALAllRegister();
@@ -131,15 +131,14 @@ void ExpectScreenshot(const fs::path& chromium, const ScratchDir& dir, const fs:
   EXPECT_EQ(ds->GetRasterXSize(), 1400);
   EXPECT_EQ(ds->GetRasterYSize(), 2400);
   std::vector<std::uint8_t> green(1400 * 2400);
-  EXPECT_EQ(ds->GetRasterBand(2)->RasterIO(GF_Read, 0, 0, 1400, 2400, green.data(), 1400, 2400, GDT_Byte, 0, 0,
-                                           nullptr),
-            CE_None);
+  EXPECT_EQ(
+      ds->GetRasterBand(2)->RasterIO(GF_Read, 0, 0, 1400, 2400, green.data(), 1400, 2400, GDT_Byte, 0, 0, nullptr),
+      CE_None);
   GDALClose(ds);
   EXPECT_GT(std::set<std::uint8_t>(green.begin(), green.end()).size(), 64u) << "the screenshot looks blank";
   if (const char* keep = std::getenv("UNMIX_SCREENSHOT_DIR"); keep && *keep)
     fs::copy_file(shot, fs::path(keep) / name, fs::copy_options::overwrite_existing);
 }
-
 
 TEST(Browser, RunReportShowsEveryMapAndPlot) {
   UNMIX_REQUIRE_CHROMIUM(chromium);
@@ -149,7 +148,8 @@ TEST(Browser, RunReportShowsEveryMapAndPlot) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   std::vector<std::string> expected = {"scene-preview", "loss-curve"};
   for (int k = 0; k < 4; ++k)
-    for (const std::string id : {"map-", "ref-map-", "colourbar-", "spectra-"}) expected.push_back(id + std::to_string(k));
+    for (const std::string id : {"map-", "ref-map-", "colourbar-", "spectra-"})
+      expected.push_back(id + std::to_string(k));
   ExpectRendered(chromium, dir, dir / "run" / "report.html", expected);
   ExpectScreenshot(chromium, dir, dir / "run" / "report.html", "report-run.png");
 }
@@ -196,8 +196,10 @@ TEST(Browser, ComparisonFitsDesktopAndPhoneWidths) {
         "'data-plots-ok'].forEach(function (k) {{ document.body.setAttribute(k, b.getAttribute(k)); }}); }}, 0); "
         "}});</script></body></html>",
         report.string(), w, h);
-    const auto r = Chromium(chromium, dir, fmt::format("--allow-file-access-from-files --window-size={},{} --dump-dom "
-                                                       "'file://{}'", std::max(w, 1280), h + 100, fs::absolute(frame).string()));
+    const auto r = Chromium(chromium, dir,
+                            fmt::format("--allow-file-access-from-files --window-size={},{} --dump-dom "
+                                        "'file://{}'",
+                                        std::max(w, 1280), h + 100, fs::absolute(frame).string()));
     ASSERT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
     EXPECT_EQ(Attribute(r.out, "data-check"), "done");
     EXPECT_EQ(Attribute(r.out, "data-viewport"), fmt::format("{}x{}", w, h));
@@ -208,8 +210,9 @@ TEST(Browser, ComparisonFitsDesktopAndPhoneWidths) {
     EXPECT_EQ(plots.substr(0, plots.find('/')), plots.substr(plots.find('/') + 1)) << plots;
     // A screenshot at this width: decoded, the requested size, not blank.
     const fs::path shot = dir / fmt::format("comparison-{}.png", w);
-    const auto s = Chromium(chromium, dir, fmt::format("--screenshot='{}' --window-size={},{} 'file://{}'", shot.string(),
-                                                       std::max(w, 500), 2400, report.string()));
+    const auto s = Chromium(chromium, dir,
+                            fmt::format("--screenshot='{}' --window-size={},{} 'file://{}'", shot.string(),
+                                        std::max(w, 500), 2400, report.string()));
     ASSERT_EQ(s.exit_code, 0) << s.log.substr(0, 4000);
     GDALAllRegister();
     GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(shot.c_str(), GA_ReadOnly));
@@ -244,5 +247,5 @@ TEST(Browser, DamagedImageIsReported) {
   EXPECT_NE(r.out.find("failed to display"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

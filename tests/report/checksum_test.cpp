@@ -1,4 +1,6 @@
 // SHA-256 against the FIPS 180-2 / NIST test vectors, fed whole and in awkward pieces.
+#include "unmix/report/checksum.hpp"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -6,7 +8,6 @@
 
 #include "testing.hpp"
 #include "unmix/core/error.hpp"
-#include "unmix/report/checksum.hpp"
 
 namespace unmix::report {
 namespace UNMIX_TEST_UNIT {
@@ -59,5 +60,5 @@ TEST(Sha256, FileEqualsBytesAndMissingFileNamesIt) {
   }
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::report

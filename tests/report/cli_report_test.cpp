@@ -5,10 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "report/report_cli.hpp"
 #include "testing.hpp"
@@ -71,10 +70,10 @@ TEST(RunFolder, HoldsEveryOutputAndAReport) {
   const auto run = ReadJson(out / "run.json");
   std::map<std::string, nlohmann::json> by_role;
   for (const auto& f : run["input_checksums"]) by_role[f["role"].get<std::string>()] = f;
-  for (const auto& [role, file] : std::vector<std::pair<std::string, fs::path>>{
-           {"input", dir / "s" / "scene.hdr"},
-           {"input data", dir / "s" / "scene.img"},
-           {"ground_truth", dir / "s" / "gt.mat"}}) {
+  for (const auto& [role, file] :
+       std::vector<std::pair<std::string, fs::path>>{{"input", dir / "s" / "scene.hdr"},
+                                                     {"input data", dir / "s" / "scene.img"},
+                                                     {"ground_truth", dir / "s" / "gt.mat"}}) {
     ASSERT_TRUE(by_role.count(role)) << role;
     EXPECT_EQ(by_role[role]["sha256"], report::Sha256OfFile(file)) << role;
     EXPECT_EQ(by_role[role]["bytes"].get<std::uintmax_t>(), fs::file_size(file)) << role;
@@ -86,8 +85,8 @@ TEST(RunFolder, HoldsEveryOutputAndAReport) {
 
   const std::string html = Slurp(out / "report.html");
   ExpectSelfContained(html);
-  for (const char* id : {"scene-preview", "metrics-table", "endmember-table", "loss-curve", "settings-table",
-                         "checksums-table"})
+  for (const char* id :
+       {"scene-preview", "metrics-table", "endmember-table", "loss-curve", "settings-table", "checksums-table"})
     EXPECT_TRUE(HasId(html, id)) << id;
   for (int k = 0; k < 4; ++k)
     for (const std::string id : {"map-", "ref-map-", "spectra-", "colourbar-"})
@@ -262,5 +261,5 @@ TEST(Demo, EndsWithThePathOfItsReport) {
   EXPECT_EQ(ReadJson(dir / "demo" / "summary.json")["report"], (dir / "demo" / "report.html").string());
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

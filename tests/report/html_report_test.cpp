@@ -1,4 +1,6 @@
 // report.html from in-memory contents: every element present, self-contained, sensible size.
+#include "unmix/report/html_report.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 
 #include "testing.hpp"
 #include "unmix/core/rng.hpp"
-#include "unmix/report/html_report.hpp"
 #include "unmix/report/image.hpp"
 
 namespace unmix::report {
@@ -19,7 +20,6 @@ using nlohmann::json;
 bool HasId(const std::string& html, const std::string& id) {
   return html.find("id=\"" + id + "\"") != std::string::npos;
 }
-
 
 // Every src= and href= points inside the file (data: URIs and #anchors) or to a relative path.
 void ExpectSelfContained(const std::string& html) {
@@ -75,20 +75,21 @@ RunContents Sample(const std::string& method = "bunet2") {
            {"timings", {{"total", 1.5}, {"train", 1.2}}},
            {"input_checksums", {{{"role", "input"}, {"path", "scene.hdr"}, {"bytes", 10}, {"sha256", "ab12"}}}},
            {"details", {{"training", {{"epochs", 30}}}}}};
-  c.metrics = {{"method", method},
-               {"units", {{"rmse", "abundance fraction"}}},
-               {"matching",
-                {{"rule", "hungarian-sad"}, {"description", "optimal assignment"}, {"estimate_for_reference", {2, 0, 1}}}},
-               {"endmember_names", {"Alunite", "Kaolinite", "Muscovite"}},
-               {"sad_deg", {1.5, 2.5, 3.5}},
-               {"sad_deg_mean", 2.5},
-               {"sad_rad_mean", 0.0436},
-               {"rmse", 0.05},
-               {"rmse_per_endmember", {0.04, 0.05, 0.06}},
-               {"init_rmse", 0.07},
-               {"aad_deg", 4.0},
-               {"aid", 0.1},
-               {"mae", 3.0}};
+  c.metrics = {
+      {"method", method},
+      {"units", {{"rmse", "abundance fraction"}}},
+      {"matching",
+       {{"rule", "hungarian-sad"}, {"description", "optimal assignment"}, {"estimate_for_reference", {2, 0, 1}}}},
+      {"endmember_names", {"Alunite", "Kaolinite", "Muscovite"}},
+      {"sad_deg", {1.5, 2.5, 3.5}},
+      {"sad_deg_mean", 2.5},
+      {"sad_rad_mean", 0.0436},
+      {"rmse", 0.05},
+      {"rmse_per_endmember", {0.04, 0.05, 0.06}},
+      {"init_rmse", 0.07},
+      {"aad_deg", 4.0},
+      {"aid", 0.1},
+      {"mae", 3.0}};
   c.estimate_for_reference = {2, 0, 1};
   c.endmembers = Spectra(4, 50, 0.1);
   c.reference_endmembers = Spectra(3, 50, 0.0);
@@ -222,5 +223,5 @@ TEST(RunReport, MegapixelSceneGivesAFewMegabytes) {
   EXPECT_LT(html.size(), 4'000'000u);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::report

@@ -1,14 +1,14 @@
 // Report images: colour map, block averaging, PNG encoding (decoded back with GDAL), preview.
-#include <gtest/gtest.h>
+#include "unmix/report/image.hpp"
 
-#include <gdal_priv.h>
 #include <cpl_vsi.h>
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 #include "unmix/core/error.hpp"
-#include "unmix/report/image.hpp"
 
 namespace unmix::report {
 namespace UNMIX_TEST_UNIT {
@@ -27,8 +27,8 @@ Decoded DecodePng(const std::string& png) {
   GDALAllRegister();
   static int n = 0;
   const std::string name = "/vsimem/report-test-" + std::to_string(n++) + ".png";
-  VSILFILE* f = VSIFileFromMemBuffer(name.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(png.data())),
-                                     png.size(), FALSE);
+  VSILFILE* f =
+      VSIFileFromMemBuffer(name.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(png.data())), png.size(), FALSE);
   VSIFCloseL(f);
   Decoded d;
   GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(name.c_str(), GA_ReadOnly));
@@ -57,9 +57,9 @@ Decoded DecodePng(const std::string& png) {
 double Luminance(const Rgb& c) { return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; }
 
 TEST(ColourMap, ViridisEndsMiddleAndMonotonicLightness) {
-  EXPECT_EQ(Viridis(0.0), (Rgb{68, 1, 84}));      // #440154
-  EXPECT_EQ(Viridis(1.0), (Rgb{253, 231, 37}));   // #fde725
-  EXPECT_EQ(Viridis(0.5), (Rgb{33, 145, 140}));   // #21918c
+  EXPECT_EQ(Viridis(0.0), (Rgb{68, 1, 84}));     // #440154
+  EXPECT_EQ(Viridis(1.0), (Rgb{253, 231, 37}));  // #fde725
+  EXPECT_EQ(Viridis(0.5), (Rgb{33, 145, 140}));  // #21918c
   EXPECT_EQ(Viridis(-3.0), Viridis(0.0));
   EXPECT_EQ(Viridis(7.0), Viridis(1.0));
   EXPECT_EQ(Viridis(std::nan("")), Viridis(0.0));
@@ -91,8 +91,8 @@ TEST(BlockAverage, MeansOfValidPixelsWithPartialEdgeBlocks) {
     v(1, k) = 1.0f;
   }
   std::vector<std::uint8_t> valid(static_cast<size_t>(rows * cols), 1);
-  valid[0] = 0;                   // (0,0): left out of block (0,0)
-  valid[4] = 0, valid[9] = 0;     // (0,4), (1,4): block (0,2) has no valid pixel
+  valid[0] = 0;                // (0,0): left out of block (0,0)
+  valid[4] = 0, valid[9] = 0;  // (0,4), (1,4): block (0,2) has no valid pixel
   const DisplayMaps d = BlockAverage(v, rows, cols, valid, 3);
   EXPECT_EQ(d.factor, 2);
   EXPECT_EQ(d.rows, 3);
@@ -223,5 +223,5 @@ TEST(Base64, Rfc4648Vectors) {
   EXPECT_EQ(DataUri("image/png", "foo"), "data:image/png;base64,Zm9v");
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::report

@@ -1,15 +1,14 @@
 // SVG plots: axes, ticks, series, legend, escaping, and well-formed XML.
-#include <gtest/gtest.h>
-
-#include <set>
+#include "unmix/report/svg.hpp"
 
 #include <cpl_minixml.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <regex>
+#include <set>
 
 #include "testing.hpp"
-#include "unmix/report/svg.hpp"
 
 namespace unmix::report {
 namespace UNMIX_TEST_UNIT {
@@ -22,7 +21,6 @@ bool WellFormed(const std::string& xml) {
   CPLDestroyXMLNode(root);
   return true;
 }
-
 
 TEST(Axes, LinearTicksAtOneTwoFiveSteps) {
   Axis a = LinearAxis(0, 0.93, 5, true);
@@ -78,7 +76,7 @@ TEST(LinePlot, SeriesLegendTitleAndEscaping) {
   EXPECT_NE(svg.find("reference: a&lt;b &amp; &quot;c&quot;"), std::string::npos);
   EXPECT_NE(svg.find("SAD 2.5\xc2\xb0"), std::string::npos);
   EXPECT_EQ(CountOf(svg, "stroke-dasharray"), 2u);  // the dashed line and its legend swatch
-  EXPECT_EQ(svg.find("http"), std::string::npos);  // no namespace URL, nothing to fetch
+  EXPECT_EQ(svg.find("http"), std::string::npos);   // no namespace URL, nothing to fetch
 }
 
 TEST(LinePlot, GapsAndLogAxisDropPoints) {
@@ -117,7 +115,7 @@ TEST(ColourBar, GradientTicksAndUniqueIds) {
   }
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::report
 
 namespace unmix::report {

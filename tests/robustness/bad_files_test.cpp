@@ -35,8 +35,8 @@ TEST(BadFiles, MissingInputGroundTruthAndModelAreNamed) {
   const fs::path scene = dir / "s" / "scene.hdr";
   ExpectRefused(dir / "nope.hdr", {"nope.hdr: file not found"}, dir / "o1");
   ExpectRefused(dir / "nope.mat", {"nope.mat: file not found"}, dir / "o2");
-  auto r = RunCli("run --method vca-fcls --input " + Quote(scene) + " --gt " + Quote(dir / "gt-nope.mat") +
-                  " --out " + Quote(dir / "o3"));
+  auto r = RunCli("run --method vca-fcls --input " + Quote(scene) + " --gt " + Quote(dir / "gt-nope.mat") + " --out " +
+                  Quote(dir / "o3"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "gt-nope.mat: file not found")) << r.output;
   EXPECT_FALSE(fs::exists(dir / "o3"));
@@ -81,8 +81,8 @@ TEST(BadFiles, TruncatedMatAtEveryLayerIsRefused) {
   // v5 compressed (the default), v5 plain and v7.3 (HDF5), cut at several points.
   const Scene s = CodedScene(6, 7, 12);
   int cases = 0;
-  for (auto [version, compress] : {std::pair{io::MatVersion::kV5, true}, {io::MatVersion::kV5, false},
-                                   {io::MatVersion::kV73, false}}) {
+  for (auto [version, compress] :
+       {std::pair{io::MatVersion::kV5, true}, {io::MatVersion::kV5, false}, {io::MatVersion::kV73, false}}) {
     io::MatWriteOptions o;
     o.version = version;
     o.compress = compress;
@@ -90,8 +90,10 @@ TEST(BadFiles, TruncatedMatAtEveryLayerIsRefused) {
     const std::string bytes = Slurp(dir / "full.mat");
     for (double f : {0.02, 0.25, 0.5, 0.9, 0.999}) {
       Spit(dir / "cut.mat", bytes.substr(0, static_cast<size_t>(f * static_cast<double>(bytes.size()))));
-      const auto r = RunCli("run --method vca-fcls -r 3 --input " + Quote(dir / "cut.mat") + " --out " + Quote(dir / "o"));
-      SCOPED_TRACE(::testing::Message() << "version " << static_cast<int>(version) << " compress " << compress << " cut " << f);
+      const auto r =
+          RunCli("run --method vca-fcls -r 3 --input " + Quote(dir / "cut.mat") + " --out " + Quote(dir / "o"));
+      SCOPED_TRACE(::testing::Message() << "version " << static_cast<int>(version) << " compress " << compress
+                                        << " cut " << f);
       EXPECT_EQ(r.exit_code, 1) << r.output;
       EXPECT_TRUE(Has(r.output, "cut.mat")) << r.output;
       EXPECT_TRUE(Has(r.output, "truncated") || Has(r.output, "damaged")) << r.output;
@@ -158,7 +160,8 @@ TEST(BadFiles, TruncatedGeoTiffIsRefused) {
     for (double f : {0.001, 0.01, 0.2, 0.6, 0.95, 0.9999}) {
       Spit(dir / "cut.tif", bytes.substr(0, static_cast<size_t>(f * static_cast<double>(bytes.size()))));
       SCOPED_TRACE(::testing::Message() << name << " cut at " << f);
-      const auto r = RunCli("run --method vca-fcls -r 3 --input " + Quote(dir / "cut.tif") + " --out " + Quote(dir / "o"));
+      const auto r =
+          RunCli("run --method vca-fcls -r 3 --input " + Quote(dir / "cut.tif") + " --out " + Quote(dir / "o"));
       EXPECT_EQ(r.exit_code, 1) << r.output;
       EXPECT_TRUE(Has(r.output, "cut.tif")) << r.output;
       EXPECT_TRUE(Has(r.output, "truncated or damaged") || Has(r.output, "not a raster GDAL can read")) << r.output;
@@ -202,7 +205,8 @@ TEST(BadFiles, WrongDataTypesAreNamed) {
   e.type = 6;  // complex float
   Spit(dir / "complex.img", std::string(4 * 4 * 6 * 8, '\0'));
   Spit(dir / "complex.hdr", EnviHeaderText(e));
-  ExpectRefused(dir / "complex.img", {"complex.img: data type:", "complex pixels (CFloat32) are not supported"}, dir / "o1");
+  ExpectRefused(dir / "complex.img", {"complex.img: data type:", "complex pixels (CFloat32) are not supported"},
+                dir / "o1");
   e.type = 7;  // not an ENVI type
   Spit(dir / "seven.img", std::string(4 * 4 * 6 * 8, '\0'));
   Spit(dir / "seven.hdr", EnviHeaderText(e));
@@ -233,5 +237,5 @@ TEST(BadFiles, WrongDataTypesAreNamed) {
   EXPECT_TRUE(Has(r.output, "text.mat: no ground truth found")) << r.output;
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -142,5 +142,5 @@ TEST(BadShapes, EndmemberCountAboveBandsOrPixels) {
   }
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

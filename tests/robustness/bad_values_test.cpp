@@ -121,7 +121,7 @@ TEST(BadValues, SaturatedCountsAreKeptUnlessDeclaredNodata) {
 TEST(BadValues, WholeBadBandsAreDroppedNotEveryPixel) {
   ScratchDir dir;
   auto v = MixedValues(kRows, kCols, kBands);
-  for (int k = 0; k < kN; ++k) At(v, 2, k) = kNaN;  // a dead detector: band 3 is NaN everywhere
+  for (int k = 0; k < kN; ++k) At(v, 2, k) = kNaN;      // a dead detector: band 3 is NaN everywhere
   for (int k = 0; k < kN; ++k) At(v, 6, k) = -9999.0f;  // band 7 holds only the nodata value
   RawEnvi e = Shape();
   e.extra = "data ignore value = -9999\nwavelength = {1, 2, 3, 4, 5, 6, 7, 8}\n";
@@ -131,13 +131,14 @@ TEST(BadValues, WholeBadBandsAreDroppedNotEveryPixel) {
   EXPECT_EQ(s.valid_count(), kN);
   EXPECT_EQ(s.wavelengths, (std::vector<double>{1, 2, 4, 5, 6, 8}));
   const auto info = RunCli("info " + Quote(scene));
-  EXPECT_TRUE(Has(info.output, "2 bands hold no value in any pixel (NaN, infinite or nodata): dropped (file bands 3, 7)"))
+  EXPECT_TRUE(
+      Has(info.output, "2 bands hold no value in any pixel (NaN, infinite or nodata): dropped (file bands 3, 7)"))
       << info.output;
   Scene a = RunAndReadAbundances(scene, dir / "o");
   EXPECT_EQ(a.valid_count(), kN);
   // --keep-bad-bands keeps them, and then no pixel is usable: a clear refusal.
-  const auto r = RunCli("run --method vca-fcls -r 3 --keep-bad-bands --input " + Quote(scene) + " --out " +
-                        Quote(dir / "kept"));
+  const auto r =
+      RunCli("run --method vca-fcls -r 3 --keep-bad-bands --input " + Quote(scene) + " --out " + Quote(dir / "kept"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "no valid pixel to unmix")) << r.output;
 
@@ -153,5 +154,5 @@ TEST(BadValues, WholeBadBandsAreDroppedNotEveryPixel) {
       << mat_info.output;
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

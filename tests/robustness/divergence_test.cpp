@@ -56,7 +56,8 @@ TEST_F(Divergence, LossThatExplodesButStaysFiniteKeepsTheBestWeights) {
   EXPECT_EQ(training["best_epoch"], 0) << loss;
   EXPECT_GT(training["initial_loss"].get<double>(), 0.0);
   ASSERT_EQ(Train("bunet2", "-q --epochs 0", "start").exit_code, 0);
-  EXPECT_EQ(io::ReadRaster(dir / "high" / "abundances.tif").data, io::ReadRaster(dir / "start" / "abundances.tif").data);
+  EXPECT_EQ(io::ReadRaster(dir / "high" / "abundances.tif").data,
+            io::ReadRaster(dir / "start" / "abundances.tif").data);
 }
 
 TEST_F(Divergence, ConstantAndHugeDataDoNotProduceNaN) {
@@ -79,11 +80,12 @@ TEST_F(Divergence, ConstantAndHugeDataDoNotProduceNaN) {
   auto v = MixedValues(9, 9, 50);
   for (auto& x : v) x *= 1e30f;
   const fs::path huge = WriteFloatEnvi(dir / "huge", e, v);
-  const auto r = RunCli("run --method bunet2 -r 3 --epochs 5 --input " + Quote(huge) + " --out " + Quote(dir / "huge-o"));
+  const auto r =
+      RunCli("run --method bunet2 -r 3 --epochs 5 --input " + Quote(huge) + " --out " + Quote(dir / "huge-o"));
   ASSERT_EQ(r.exit_code, 4) << r.output;  // results written, training could not run
   EXPECT_TRUE(Has(r.output, "the loss of the initial weights is not finite")) << r.output;
   EXPECT_EQ(JsonFile(dir / "huge-o" / "run.json")["details"]["training"]["epochs_run"], 0);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -268,11 +268,11 @@ TEST(FuzzRegressionMat, HugeBandIndexIsRefused) {
 TEST(FuzzRegressionMat, EmptyCubeWithHugeDimensionsIsRefusedAtOnce) {
   ScratchDir dir;
   const fs::path path = dir / "empty.mat";
-  Spit(path, Base64(
-      "TUFUTEFCIDUuMCBNQVQtZmlsZSwgUGxhdGZvcm06IHg4Nl82NC1wYy1saW51eC1nbnUsIENyZWF0ZWQgYnk6IGxpYm1hdGlvIHYx"
-      "LjUuMjMgb24gV2VkIERlYyAgMiAxOTo0OTo0MyAyMDI2CgAgICAgICAgICAgICAgIAABSU0OAAAAUAAAAAYAAAAIAAAACQAAAAAA"
-      "AAAFAAAADAAAAAAAAAACAABub3RlcwAAAAABAAEAVgAAAAIAAAAYAAAABwcHBwcHBwcHBwcHBwcHAAAABQAAAAgAAAABAAAAAQAA"
-      "AAEABABuQ29sCQAAAAgAAAAAAAAAAAAIQA=="));
+  Spit(path,
+       Base64("TUFUTEFCIDUuMCBNQVQtZmlsZSwgUGxhdGZvcm06IHg4Nl82NC1wYy1saW51eC1nbnUsIENyZWF0ZWQgYnk6IGxpYm1hdGlvIHYx"
+              "LjUuMjMgb24gV2VkIERlYyAgMiAxOTo0OTo0MyAyMDI2CgAgICAgICAgICAgICAgIAABSU0OAAAAUAAAAAYAAAAIAAAACQAAAAAA"
+              "AAAFAAAADAAAAAAAAAACAABub3RlcwAAAAABAAEAVgAAAAIAAAAYAAAABwcHBwcHBwcHBwcHBwcHAAAABQAAAAgAAAABAAAAAQAA"
+              "AAEABABuQ29sCQAAAAgAAAAAAAAAAAAIQA=="));
   for (int entry = 0; entry < 2; ++entry) {
     SCOPED_TRACE(entry);
     const std::string msg = InputErrorMessage([&] {
@@ -291,10 +291,10 @@ TEST(FuzzRegressionMat, EmptyCubeWithHugeDimensionsIsRefusedAtOnce) {
 TEST(FuzzRegressionMat, EmptyImageWithHugeSidesIsDescribedWithoutOverflow) {
   ScratchDir dir;
   const fs::path path = dir / "sides.mat";
-  Spit(path, Base64(
-      "TUFUTEFCIDUuMCBNQVQtZmlsZSwgUGxhXGZvcm06IHg4Nl82NC1wYy1saW5udWcteHUsIENyZWF0ZWQgYnk6IGxpYm1hdGlvIHYx"
-      "LjUuMjMgb24gV2VkIERlYyAgMiAxOTo0OTo0MyAyMDI2CgAgICAgICAgICAgICAgIAABSU0OAAAAUAAAAAYAAAAIAAAACQAAAAAA"
-      "AAAFAAAADAAAAHD2oYX9f/n/AAAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE0AQQ=="));
+  Spit(path,
+       Base64("TUFUTEFCIDUuMCBNQVQtZmlsZSwgUGxhXGZvcm06IHg4Nl82NC1wYy1saW5udWcteHUsIENyZWF0ZWQgYnk6IGxpYm1hdGlvIHYx"
+              "LjUuMjMgb24gV2VkIERlYyAgMiAxOTo0OTo0MyAyMDI2CgAgICAgICAgICAgICAgIAABSU0OAAAAUAAAAAYAAAAIAAAACQAAAAAA"
+              "AAAFAAAADAAAAHD2oYX9f/n/AAAAAAAAAAAFAAAACAAAAAEAAAABAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE0AQQ=="));
   const std::string msg = InputErrorMessage([&] { io::ReadMatScene(path); });
   EXPECT_TRUE(Has(msg, "the image is empty: 0 bands x 2241984112 x 4294541309 pixels")) << msg;
   const auto r = RunCli("info " + Quote(path));
@@ -304,5 +304,5 @@ TEST(FuzzRegressionMat, EmptyImageWithHugeSidesIsDescribedWithoutOverflow) {
 INSTANTIATE_TEST_SUITE_P(Mat, FuzzRegression, ::testing::ValuesIn(kFound),
                          [](const auto& info) { return std::string(info.param.name); });
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

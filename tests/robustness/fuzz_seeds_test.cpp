@@ -21,8 +21,10 @@ namespace fs = std::filesystem;
 class SeedDir {
  public:
   explicit SeedDir(const std::string& target) {
-    if (const char* d = std::getenv("UNMIX_FUZZ_SEED_DIR"); d && *d) path_ = fs::path(d) / target;
-    else path_ = scratch_.path() / target;
+    if (const char* d = std::getenv("UNMIX_FUZZ_SEED_DIR"); d && *d)
+      path_ = fs::path(d) / target;
+    else
+      path_ = scratch_.path() / target;
     fs::create_directories(path_);
   }
   fs::path operator/(const std::string& name) const { return path_ / name; }
@@ -133,21 +135,25 @@ TEST(FuzzSeeds, EnviHeadersOfEveryKindReadBack) {
     bool readable;
   };
   const std::vector<Seed> headers = {
-      {"float-bsq", "ENVI\ndescription = {seed}\nsamples = 8\nlines = 8\nbands = 16\nheader offset = 0\n"
-                    "file type = ENVI Standard\ndata type = 4\ninterleave = bsq\nbyte order = 0\n"
-                    "wavelength units = Micrometers\nwavelength = {0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3,"
-                    " 1.4, 1.5, 1.6, 1.7, 1.8, 1.9}\nbbl = {1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}\n"
-                    "data ignore value = 0\nreflectance scale factor = 10000\n",
+      {"float-bsq",
+       "ENVI\ndescription = {seed}\nsamples = 8\nlines = 8\nbands = 16\nheader offset = 0\n"
+       "file type = ENVI Standard\ndata type = 4\ninterleave = bsq\nbyte order = 0\n"
+       "wavelength units = Micrometers\nwavelength = {0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3,"
+       " 1.4, 1.5, 1.6, 1.7, 1.8, 1.9}\nbbl = {1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}\n"
+       "data ignore value = 0\nreflectance scale factor = 10000\n",
        true},
-      {"int16-bil-be", "ENVI\nsamples = 16\nlines = 8\nbands = 16\ndata type = 2\ninterleave = bil\nbyte order = 1\n"
-                       "band names = {a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p}\n",
+      {"int16-bil-be",
+       "ENVI\nsamples = 16\nlines = 8\nbands = 16\ndata type = 2\ninterleave = bil\nbyte order = 1\n"
+       "band names = {a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p}\n",
        true},
-      {"uint16-bip", "ENVI\nsamples = 16\nlines = 16\nbands = 8\ndata type = 12\ninterleave = bip\nbyte order = 0\n"
-                     "wavelength = {400, 450, 500, 550, 600, 650, 700, 750}\nwavelength units = nm\n",
+      {"uint16-bip",
+       "ENVI\nsamples = 16\nlines = 16\nbands = 8\ndata type = 12\ninterleave = bip\nbyte order = 0\n"
+       "wavelength = {400, 450, 500, 550, 600, 650, 700, 750}\nwavelength units = nm\n",
        true},
       {"byte", "ENVI\nsamples = 16\nlines = 16\nbands = 16\ndata type = 1\ninterleave = bsq\n", true},
-      {"double-offset", "ENVI\nsamples = 5\nlines = 5\nbands = 20\nheader offset = 96\ndata type = 5\n"
-                        "interleave = bsq\nbyte order = 0\n; a comment\n",
+      {"double-offset",
+       "ENVI\nsamples = 5\nlines = 5\nbands = 20\nheader offset = 96\ndata type = 5\n"
+       "interleave = bsq\nbyte order = 0\n; a comment\n",
        true},
       {"complex", "ENVI\nsamples = 8\nlines = 8\nbands = 8\ndata type = 6\ninterleave = bsq\nbyte order = 0\n", false},
   };
@@ -157,8 +163,8 @@ TEST(FuzzSeeds, EnviHeadersOfEveryKindReadBack) {
     Spit(dir / "x.hdr", h.text);
     if (h.readable) {
       EXPECT_GT(io::ReadRaster(dir / "x.img").pixels(), 0);
-    }
-    else EXPECT_THROW(io::ReadRaster(dir / "x.img"), InputError);
+    } else
+      EXPECT_THROW(io::ReadRaster(dir / "x.img"), InputError);
   }
   EXPECT_EQ(seeds.count(), headers.size());
 }
@@ -188,5 +194,5 @@ TEST(FuzzSeeds, ModelFilesReadBack) {
   EXPECT_EQ(seeds.count(), 3u);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -34,9 +34,9 @@ void WriteInRowMajorOrder(const GroundTruth& gt, Index rows, Index cols, const f
 
 TEST(GroundTruth, OfAnotherSceneSizeOrBandCountIsRefused) {
   ScratchDir dir;
-  Synth(dir / "a", "--patch 4 -r 3 --seed 1");               // 16 x 16 pixels, 224 bands
-  Synth(dir / "b", "--patch 3 -r 3 --seed 1");               // 9 x 9 pixels
-  Synth(dir / "c", "--patch 4 -r 3 --seed 1 --bands 100");   // 16 x 16 pixels, 100 bands
+  Synth(dir / "a", "--patch 4 -r 3 --seed 1");              // 16 x 16 pixels, 224 bands
+  Synth(dir / "b", "--patch 3 -r 3 --seed 1");              // 9 x 9 pixels
+  Synth(dir / "c", "--patch 4 -r 3 --seed 1 --bands 100");  // 16 x 16 pixels, 100 bands
   const fs::path scene = dir / "a" / "scene.hdr";
   auto r = RunWithGt(scene, dir / "b" / "gt.mat", dir / "o1");
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -97,5 +97,5 @@ TEST(GroundTruth, JasperRidgeInTheOtherPixelOrderIsDetected) {
   EXPECT_TRUE(Has(msg, "swapped.mat: A: the abundances fit the scene far better in row-major pixel order")) << msg;
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

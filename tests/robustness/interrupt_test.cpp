@@ -28,8 +28,16 @@ TEST_P(Interrupted, TrainingStopsWithoutPartialResults) {
   ScratchDir dir;
   Synth(dir / "s", "--patch 4 -r 3 --snr 30 --seed 2 --bands 60");
   const fs::path out = dir / "run";
-  const std::vector<std::string> base = {"run", "--method", "bunet2", "--input", (dir / "s" / "scene.hdr").string(),
-                                         "--gt", (dir / "s" / "gt.mat").string(), "--out", out.string(), "--json"};
+  const std::vector<std::string> base = {"run",
+                                         "--method",
+                                         "bunet2",
+                                         "--input",
+                                         (dir / "s" / "scene.hdr").string(),
+                                         "--gt",
+                                         (dir / "s" / "gt.mat").string(),
+                                         "--out",
+                                         out.string(),
+                                         "--json"};
   // An earlier complete result in the same folder.
   {
     auto args = base;
@@ -39,8 +47,8 @@ TEST_P(Interrupted, TrainingStopsWithoutPartialResults) {
   }
   const std::string old_metrics = Slurp(out / "metrics.json"), old_model = Slurp(out / "model.json");
   const auto old_files = Listing(out);
-  for (const char* f : {"abundances.tif", "endmembers.csv", "loss.csv", "metrics.json", "model.json", "result.mat",
-                        "run.json"})
+  for (const char* f :
+       {"abundances.tif", "endmembers.csv", "loss.csv", "metrics.json", "model.json", "result.mat", "run.json"})
     EXPECT_TRUE(fs::exists(out / f)) << f;
 
   auto args = base;
@@ -113,5 +121,5 @@ TEST(Interrupted, CheckpointsThrowOnlyAfterARequest) {
   EXPECT_NO_THROW(ThrowIfCancelled());
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -14,8 +14,8 @@ class ModelFiles : public ::testing::Test {
  protected:
   void SetUp() override {
     Synth(dir / "s", "--patch 3 -r 3 --snr 30 --seed 4 --bands 40");
-    const auto r = RunCli("train -q --method bunet2 --epochs 2 --input " + Quote(scene()) + " --out " +
-                          Quote(dir / "trained"));
+    const auto r =
+        RunCli("train -q --method bunet2 --epochs 2 --input " + Quote(scene()) + " --out " + Quote(dir / "trained"));
     ASSERT_EQ(r.exit_code, 0) << r.output;
     good = Slurp(dir / "trained" / "model.json");
   }
@@ -46,8 +46,8 @@ class ModelFiles : public ::testing::Test {
 };
 
 TEST_F(ModelFiles, TheGoodModelApplies) {
-  const auto r = RunCli("apply -q " + Quote(dir / "trained" / "model.json") + " --input " + Quote(scene()) +
-                        " --out " + Quote(dir / "applied"));
+  const auto r = RunCli("apply -q " + Quote(dir / "trained" / "model.json") + " --input " + Quote(scene()) + " --out " +
+                        Quote(dir / "applied"));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir / "applied" / "abundances.tif"));
 }
@@ -74,7 +74,8 @@ TEST_F(ModelFiles, CorruptedFilesAreRefused) {
   ExpectRefused("empty.json", "", {"not a readable model file (JSON error"});
   ExpectRefused("half.json", good.substr(0, good.size() / 2), {"not a readable model file (JSON error"});
   ExpectRefused("bands.json", Replaced("\"bands\": 40", "\"bands\": 40.5"), {"bands: expected a whole number"});
-  ExpectRefused("huge.json", Replaced("\"bands\": 40", "\"bands\": 18446744073709551615"), {"bands: expected a whole number", "too large"});
+  ExpectRefused("huge.json", Replaced("\"bands\": 40", "\"bands\": 18446744073709551615"),
+                {"bands: expected a whole number", "too large"});
   // A tensor whose shape no longer matches its data, or whose values are not finite floats.
   const auto rows = good.find("\"rows\": ");
   ASSERT_NE(rows, std::string::npos);
@@ -92,5 +93,5 @@ TEST_F(ModelFiles, CorruptedFilesAreRefused) {
   ExpectRefused("array.json", "[1, 2, 3]", {"format: missing"});
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

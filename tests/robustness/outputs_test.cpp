@@ -30,26 +30,20 @@ void ExpectEveryFileComplete(const fs::path& dir) {
       const std::string bytes = Slurp(p);
       if (name.ends_with(".csv")) {
         EXPECT_GT(io::ReadEndmembersCsv(p).count(), 0);
-      }
-      else if (name == "result.mat") {
+      } else if (name == "result.mat") {
         EXPECT_TRUE(io::ReadMatGroundTruth(p).abundances.has_value());
-      }
-      else if (name.ends_with(".mat")) {
+      } else if (name.ends_with(".mat")) {
         EXPECT_NO_THROW(io::ReadMatGroundTruth(p));
-      }
-      else if (name.ends_with(".tif")) {
+      } else if (name.ends_with(".tif")) {
         EXPECT_GT(io::ReadRaster(p).pixels(), 0);
-      }
-      else if (name.ends_with(".json")) {
+      } else if (name.ends_with(".json")) {
         EXPECT_TRUE(JsonFile(p).is_object());
-      }
-      else if (name.ends_with(".png")) {
+      } else if (name.ends_with(".png")) {
         EXPECT_TRUE(bytes.starts_with("\x89PNG") && Has(bytes.substr(bytes.size() - 12), "IEND"));
-      }
-      else if (name.ends_with(".html")) {
+      } else if (name.ends_with(".html")) {
         EXPECT_TRUE(Has(bytes, "</html>"));
-      }
-      else EXPECT_FALSE(bytes.empty());
+      } else
+        EXPECT_FALSE(bytes.empty());
     } catch (const std::exception& e) {
       ADD_FAILURE() << name << " is not complete: " << e.what();
     }
@@ -94,8 +88,8 @@ TEST(Outputs, ReadOnlyFolderKeepsTheOldResult) {
   const std::string old_run = Slurp(out / "run.json"), old_csv = Slurp(out / "endmembers.csv");
   if (fs_ro) {
     ASSERT_TRUE(fs_ro->Remount(MS_RDONLY, "")) << std::strerror(errno);
-  }
-  else fs::permissions(out, fs::perms::owner_read | fs::perms::owner_exec);
+  } else
+    fs::permissions(out, fs::perms::owner_read | fs::perms::owner_exec);
   const auto r = RunCli(RunArgs(dir / "s" / "scene.hdr", out) + " --seed 7");
   if (!fs_ro) fs::permissions(out, fs::perms::owner_all);
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -163,5 +157,5 @@ TEST(Outputs, FullDiskFailsCleanlyAtEveryStage) {
   EXPECT_GE(failing_files.size(), 2u) << "stages reached: " << failing_files.size();
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

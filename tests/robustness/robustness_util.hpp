@@ -2,8 +2,8 @@
 // Helpers for the bad-input sweep: small scenes written byte by byte, the real CLI run as a
 // child process (with signals), small tmpfs mounts, and checks that an output folder holds
 // only complete files.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
@@ -15,12 +15,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "testing.hpp"
 
@@ -40,15 +39,16 @@ inline bool Has(const std::string& s, const std::string& part) { return s.find(p
 // An ENVI scene written by hand: float32 (or `type`) BSQ values, band-major, little-endian.
 struct RawEnvi {
   int rows = 4, cols = 4, bands = 6;
-  int type = 4;             // ENVI data type code
-  std::string extra;        // more header lines
+  int type = 4;       // ENVI data type code
+  std::string extra;  // more header lines
   std::string interleave = "bsq";
 };
 
 inline std::string EnviHeaderText(const RawEnvi& e) {
   return "ENVI\nsamples = " + std::to_string(e.cols) + "\nlines = " + std::to_string(e.rows) +
-         "\nbands = " + std::to_string(e.bands) + "\nheader offset = 0\nfile type = ENVI Standard\ndata type = " +
-         std::to_string(e.type) + "\ninterleave = " + e.interleave + "\nbyte order = 0\n" + e.extra;
+         "\nbands = " + std::to_string(e.bands) +
+         "\nheader offset = 0\nfile type = ENVI Standard\ndata type = " + std::to_string(e.type) +
+         "\ninterleave = " + e.interleave + "\nbyte order = 0\n" + e.extra;
 }
 
 // Writes stem.img and stem.hdr; `values` are float32 in BSQ order (band b, pixel k at b*N + k).

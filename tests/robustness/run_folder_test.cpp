@@ -4,12 +4,11 @@
 // second writer is refused at once while the first holds the lock (or waits with --wait);
 // `report` and `apply` read only what run.json lists, checked against its checksums.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <chrono>
-#include <cstdio>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -88,8 +87,8 @@ TEST(RunFolder, KilledAtEveryStepLeavesTheOldRunOrTheNewOneWhole) {
   const Snapshot old_run = Take(out);
   ASSERT_TRUE(old_run.count("model.json") && old_run.count("abundances.tif"));
   // The new run: another method and format, so that its files differ from the old run's.
-  const std::string rerun = "run -q --method vca-fcls -r 3 --format envi --seed 5 --input " + Quote(scene) +
-                            " --out " + Quote(out);
+  const std::string rerun =
+      "run -q --method vca-fcls -r 3 --format envi --seed 5 --input " + Quote(scene) + " --out " + Quote(out);
   int steps = 0, saw_old = 0, saw_new = 0;
   std::set<std::string> step_names;
   for (int step = 1; step < 200; ++step) {
@@ -105,7 +104,8 @@ TEST(RunFolder, KilledAtEveryStepLeavesTheOldRunOrTheNewOneWhole) {
     ASSERT_EQ(k.exit_code, kFaultExitCode) << k.output;
     const auto at = k.output.find("fault injected at step ");
     ASSERT_NE(at, std::string::npos) << k.output;
-    step_names.insert(k.output.substr(k.output.find(": ", at) + 2, k.output.find('\n', at) - k.output.find(": ", at) - 2));
+    step_names.insert(
+        k.output.substr(k.output.find(": ", at) + 2, k.output.find('\n', at) - k.output.find(": ", at) - 2));
     if (Take(out) == old_run) {
       ++saw_old;
     } else {
@@ -135,7 +135,8 @@ TEST(RunFolder, KilledAtEveryStepOfAFirstRunLeavesNoFolderOrAWholeOne) {
   ScratchDir dir;
   Synth(dir / "s", "--patch 3 -r 3 --seed 1 --bands 30");
   const fs::path out = dir / "new" / "out";
-  const std::string run = "run -q --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out);
+  const std::string run =
+      "run -q --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out);
   int steps = 0, absent = 0;
   for (int step = 1; step < 200; ++step) {
     SCOPED_TRACE(::testing::Message() << "killed at step " << step);
@@ -148,8 +149,10 @@ TEST(RunFolder, KilledAtEveryStepOfAFirstRunLeavesNoFolderOrAWholeOne) {
     if (k.exit_code == 0) break;
     ++steps;
     ASSERT_EQ(k.exit_code, kFaultExitCode) << k.output;
-    if (!fs::exists(out)) ++absent;
-    else EXPECT_EQ(IncompleteRun(out), "");
+    if (!fs::exists(out))
+      ++absent;
+    else
+      EXPECT_EQ(IncompleteRun(out), "");
   }
   std::printf("first run killed at %d steps: no folder after %d, a whole one after the others\n", steps, absent);
   EXPECT_GE(steps, 14);
@@ -235,7 +238,8 @@ TEST(RunFolder, AFolderWithOtherFilesIsNotReplaced) {
   const fs::path out = dir / "mine";
   fs::create_directories(out / "data");
   Spit(out / "notes.txt", "my notes");
-  const auto r = RunCli("run --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out));
+  const auto r =
+      RunCli("run --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_TRUE(Has(r.output, "mine: holds '")) << r.output;
   EXPECT_TRUE(Has(r.output, "which is not a file of a run folder")) << r.output;
@@ -291,7 +295,8 @@ TEST(RunFolder, LockFileOfADeadWriterDoesNotBlock) {
   Spit(dir / ".out.lock", "999999\n");
   fs::create_directories(dir / ".out.tmp-999999-run");
   Spit(dir / ".out.tmp-999999-run" / "endmembers.csv", "half");
-  const auto r = RunCli("run -q --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out));
+  const auto r =
+      RunCli("run -q --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(IncompleteRun(out), "");
   EXPECT_TRUE(Beside(out).empty()) << ::testing::PrintToString(Beside(out));
@@ -303,7 +308,8 @@ TEST(RunFolder, OrphanTemporaryFilesInsideTheFolderGoWithTheOldRun) {
   ScratchDir dir;
   Synth(dir / "s", "--patch 3 -r 3 --seed 1 --bands 30");
   const fs::path out = dir / "out";
-  const std::string run = "run -q --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out);
+  const std::string run =
+      "run -q --method vca-fcls -r 3 --input " + Quote(dir / "s" / "scene.hdr") + " --out " + Quote(out);
   ASSERT_EQ(RunCli(run).exit_code, 0);
   Spit(out / ".result.tmp-999999-0.mat", "half a file");
   const auto r = RunCli(run + " --seed 3");
@@ -352,7 +358,8 @@ TEST(RunFolder, ApplyChecksTheModelAgainstItsRunFolder) {
   ScratchDir dir;
   Synth(dir / "s", "--patch 3 -r 3 --seed 1 --bands 30");
   const fs::path scene = dir / "s" / "scene.hdr", out = dir / "trained", plain = dir / "plain";
-  ASSERT_EQ(RunCli("train -q --method bunet2 --epochs 2 -r 3 --input " + Quote(scene) + " --out " + Quote(out)).exit_code, 0);
+  ASSERT_EQ(
+      RunCli("train -q --method bunet2 --epochs 2 -r 3 --input " + Quote(scene) + " --out " + Quote(out)).exit_code, 0);
   ASSERT_EQ(RunCli("run -q --method vca-fcls -r 3 --input " + Quote(scene) + " --out " + Quote(plain)).exit_code, 0);
   const auto apply = [&](const fs::path& model) {
     return RunCli("apply " + Quote(model) + " --input " + Quote(scene) + " --out " + Quote(dir / "applied"));
@@ -378,5 +385,5 @@ TEST(RunFolder, ApplyChecksTheModelAgainstItsRunFolder) {
   EXPECT_TRUE(Has(r.output, "model.json: sha256: expected")) << r.output;
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -2,7 +2,6 @@
 // each is now refused with the file, field, value and what was expected, or handled, through
 // the real readers and the real CLI. A refused input leaves no output folder.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <chrono>
@@ -92,16 +91,16 @@ TEST(SilentMisreads, OptionsAreValidatedWithTheirValue) {
                 dir / "o1");
   ExpectRefused(run + " -r 2.5", 105, {"got '2.5'"}, dir / "o2");
   // --seed -1 and 2^64 were both taken as 2^64-1.
-  ExpectRefused(run + " -r 3 --seed -1", 105, {"--seed: expected a whole number from 0 to 18446744073709551615 (2^64-1), got '-1'"},
-                dir / "o3");
+  ExpectRefused(run + " -r 3 --seed -1", 105,
+                {"--seed: expected a whole number from 0 to 18446744073709551615 (2^64-1), got '-1'"}, dir / "o3");
   ExpectRefused(run + " -r 3 --seed 18446744073709551616", 105, {"got '18446744073709551616'"}, dir / "o4");
   ExpectRefused(run + " -r 3 --seed 1e3", 105, {"got '1e3'"}, dir / "o5");
   auto r = RunCli(run + " -r 3 -q --seed 18446744073709551615 --out " + Quote(dir / "max"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(JsonFile(dir / "max" / "run.json")["seed"].get<std::uint64_t>(), 18446744073709551615ull);
   // Other positive options printed the same 309-digit range.
-  r = RunCli("eval --input " + Quote(dir / "s" / "scene.hdr") + " --gt " + Quote(dir / "s" / "gt.mat") + " --estimate " +
-             Quote(dir / "s" / "gt.mat") + " --aid-epsilon 0");
+  r = RunCli("eval --input " + Quote(dir / "s" / "scene.hdr") + " --gt " + Quote(dir / "s" / "gt.mat") +
+             " --estimate " + Quote(dir / "s" / "gt.mat") + " --aid-epsilon 0");
   EXPECT_EQ(r.exit_code, 105) << r.output;
   EXPECT_TRUE(Has(r.output, "--aid-epsilon: expected a number greater than 0, got '0'")) << r.output;
   EXPECT_LT(r.output.size(), 200u) << r.output;
@@ -133,11 +132,14 @@ TEST(SilentMisreads, NonRegularFilesAreRefusedBeforeOpening) {
   // Each would block in open() for ever (no writer): the child is given 60 s.
   const std::vector<std::vector<std::string>> cases = {
       {"run", "--method", "vca-fcls", "-r", "3", "--input", fifo.string(), "--out", (dir / "o1").string()},
-      {"run", "--method", "vca-fcls", "-r", "3", "--input", scene, "--gt", fifo.string(), "--out", (dir / "o2").string()},
+      {"run", "--method", "vca-fcls", "-r", "3", "--input", scene, "--gt", fifo.string(), "--out",
+       (dir / "o2").string()},
       {"apply", fifo.string(), "--input", scene, "--out", (dir / "o3").string()},
       {"info", fifo.string()},
-      {"run", "--method", "vca-fcls", "-r", "3", "--input", (dir / "piped.hdr").string(), "--out", (dir / "o4").string()},
-      {"run", "--method", "vca-fcls", "-r", "3", "--input", (dir / "headless.img").string(), "--out", (dir / "o5").string()},
+      {"run", "--method", "vca-fcls", "-r", "3", "--input", (dir / "piped.hdr").string(), "--out",
+       (dir / "o4").string()},
+      {"run", "--method", "vca-fcls", "-r", "3", "--input", (dir / "headless.img").string(), "--out",
+       (dir / "o5").string()},
   };
   int i = 0;
   for (const auto& args : cases) {
@@ -225,10 +227,11 @@ TEST(SilentMisreads, GroundTruthMustBeAbundances) {
   // A 20-band reflectance GeoTIFF of the scene's size, given as abundances: was scored.
   io::WriteRaster(dir / "reflectance.tif", scene, {.format = io::RasterFormat::kGTiff});
   const std::string run = "run --method vca-fcls -r 3 --input " + Quote(hdr) + " --gt ";
-  ExpectRefused(run + Quote(dir / "reflectance.tif"), 1,
-                {(dir / "reflectance.tif").string() + ": abundances: expected the 20 maps to sum to about 1 in each pixel",
-                 "this is not an abundance map"},
-                dir / "o1");
+  ExpectRefused(
+      run + Quote(dir / "reflectance.tif"), 1,
+      {(dir / "reflectance.tif").string() + ": abundances: expected the 20 maps to sum to about 1 in each pixel",
+       "this is not an abundance map"},
+      dir / "o1");
   // The scene itself as its ground truth (an ENVI image).
   ExpectRefused(run + Quote(hdr), 1, {hdr.string() + ": abundances: expected"}, dir / "o2");
   // Abundances above 1 (a map in percent): refused with the pixel and value.
@@ -281,5 +284,5 @@ TEST(SilentMisreads, OutputPathsThatCannotBeARunFolder) {
   EXPECT_FALSE(fs::exists(dir / "blocked"));
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

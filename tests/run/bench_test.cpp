@@ -1,10 +1,11 @@
 // The speed jobs through the library API, at tiny sizes: the times come from the method runs
 // and the FLOP totals follow nets/flop_counts.hpp.
+#include "unmix/run/bench.hpp"
+
 #include <gtest/gtest.h>
 
 #include "testing.hpp"
 #include "unmix/nets/flop_counts.hpp"
-#include "unmix/run/bench.hpp"
 #include "unmix/synth/synthetic.hpp"
 
 namespace unmix {
@@ -51,8 +52,8 @@ TEST(Bench, TrainingJobsReportTheirTimesAndCountedFlops) {
   const double p = 40, r = 3, updates = 3, sets = 3;
   double epoch = 0;
   for (double b : {64.0, 64.0, 64.0, 8.0})
-    epoch += fl::AdmmForward(p, r, updates, sets, b) + fl::AdmmBackward(p, r, updates, sets, b) +
-             fl::SupervisedLoss(r, b);
+    epoch +=
+        fl::AdmmForward(p, r, updates, sets, b) + fl::AdmmBackward(p, r, updates, sets, b) + fl::SupervisedLoss(r, b);
   const double params = sets * (r * p + r * r + 2);  // W, B, theta, eta per set
   EXPECT_DOUBLE_EQ(report.jobs[0].flops, 3 * epoch + 4 * 2 * fl::AdamStep(params));
   EXPECT_DOUBLE_EQ(report.jobs[0].bytes, 3 * 200 * p * sizeof(float));

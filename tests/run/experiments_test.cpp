@@ -1,5 +1,7 @@
 // The experiment API as a binding would call it: list the catalogue, run one experiment at its
 // quick size, read the summary, write its folder and the results page.
+#include "unmix/run/experiments.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,6 @@
 
 #include "testing.hpp"
 #include "unmix/core/error.hpp"
-#include "unmix/run/experiments.hpp"
 
 namespace unmix {
 namespace UNMIX_TEST_UNIT {
@@ -74,7 +75,8 @@ TEST(Experiments, RunsAQuickExperimentAndWritesItsFolder) {
 
   ScratchDir dir;
   const nlohmann::json written = WriteExperimentFolder(res, dir / "blind-regions");
-  for (const char* f : {"raw.csv", "summary.csv", "summary.json"}) EXPECT_TRUE(fs::exists(dir / "blind-regions" / f)) << f;
+  for (const char* f : {"raw.csv", "summary.csv", "summary.json"})
+    EXPECT_TRUE(fs::exists(dir / "blind-regions" / f)) << f;
   EXPECT_TRUE(written["plots"].empty());  // one condition: a table, no plot
   WriteResultsPage(dir.path());
   const std::string page = Slurp(dir / "README.md");

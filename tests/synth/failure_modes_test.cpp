@@ -57,7 +57,8 @@ TEST(FailureModes, DarkMaterialHasTheRequestedMeanReflectance) {
   const Index last = o.endmembers - 1;
   EXPECT_NEAR(s.endmembers.spectra.col(last).cast<double>().mean(), 0.03, 1e-6);
   // The same material, darker: the shape (angle) is unchanged and the others are untouched.
-  const VectorD a = s.endmembers.spectra.col(last).cast<double>(), b = bright.endmembers.spectra.col(last).cast<double>();
+  const VectorD a = s.endmembers.spectra.col(last).cast<double>(),
+                b = bright.endmembers.spectra.col(last).cast<double>();
   EXPECT_NEAR(a.dot(b) / (a.norm() * b.norm()), 1.0, 1e-6);
   EXPECT_EQ(s.endmembers.spectra.leftCols(last), bright.endmembers.spectra.leftCols(last));
 }
@@ -120,5 +121,5 @@ TEST(FailureModes, InvalidValuesAreRefused) {
   EXPECT_FALSE(o.IsValid(&why));
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -1,13 +1,12 @@
 #include "unmix/synth/synthetic.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <set>
 
 #include "unmix/core/error.hpp"
-#include <fmt/format.h>
-
 #include "unmix/metrics/metrics.hpp"
 
 namespace unmix {
@@ -140,8 +139,7 @@ TEST(GenerateSpectra, SmoothBrightAndApart) {
     // Smooth: adjacent-band steps are small relative to the range (narrowest dip spans ~2 bands).
     const VectorD d = e.col(j).tail(223) - e.col(j).head(223);
     EXPECT_LT(d.cwiseAbs().maxCoeff(), 0.25);
-    for (Index k = 0; k < j; ++k)
-      EXPECT_GE(RadToDeg(SpectralAngle(e.col(j), e.col(k))), 8.0 - 1e-9);
+    for (Index k = 0; k < j; ++k) EXPECT_GE(RadToDeg(SpectralAngle(e.col(j), e.col(k))), 8.0 - 1e-9);
   }
 }
 
@@ -294,5 +292,5 @@ TEST(SyntheticOptions, RejectsNonsense) {
   EXPECT_EQ(SyntheticOptions::NmfSae().kernel(), 9);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -17,7 +17,8 @@ TEST(SyntheticFromUsgs, NmfSaePresetPicksItsSixMinerals) {
   const auto s = MakeSyntheticScene(o, &lib);
   EXPECT_EQ(s.scene.pixels(), 4096);
   EXPECT_EQ(s.scene.bands(), 224);
-  const std::vector<std::string> expect = {"Carnallite", "Ammonio-jarosite", "Almandine", "Brucite", "Axinite", "Chlorite"};
+  const std::vector<std::string> expect = {"Carnallite", "Ammonio-jarosite", "Almandine",
+                                           "Brucite",    "Axinite",          "Chlorite"};
   ASSERT_EQ(s.endmembers.names.size(), 6u);
   for (size_t i = 0; i < 6; ++i) {
     EXPECT_EQ(s.endmembers.names[i].rfind(expect[i], 0), 0u) << s.endmembers.names[i];
@@ -43,5 +44,5 @@ TEST(SyntheticFromUsgs, RandomPicksRespectTheMinimumAngle) {
   }
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix

@@ -140,5 +140,5 @@ TEST(Train, InvalidOptionsAreRefused) {
   EXPECT_THROW(Train(obj, o), OptionError);
 }
 
-}  // namespace
+}  // namespace UNMIX_TEST_UNIT
 }  // namespace unmix::train

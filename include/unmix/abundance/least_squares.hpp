@@ -33,8 +33,7 @@ struct Options {
 
 // A: p x r, Y: p x N. Errors as for Fcls().
 template <typename Scalar>
-least_squares::Result<Scalar> LeastSquares(const Matrix<Scalar>& endmembers,
-                                           const Matrix<Scalar>& pixels,
+least_squares::Result<Scalar> LeastSquares(const Matrix<Scalar>& endmembers, const Matrix<Scalar>& pixels,
                                            const least_squares::Options& options = {});
 
 }  // namespace unmix

@@ -40,7 +40,7 @@ struct Options {
   // Start at z = d = 0 instead of the clipped least-squares solution: with adaptive_mu off and a
   // tolerance too small to reach, K iterations are then exactly an untrained K-layer U-ADMM encoder. Default off.
   bool start_at_zero = false;
-  int num_threads = 0;        // 0 = omp_get_max_threads(); results do not depend on it
+  int num_threads = 0;  // 0 = omp_get_max_threads(); results do not depend on it
 
   bool IsValid(std::string* why) const;
 };
@@ -51,12 +51,12 @@ struct Summary {
   double mean_iterations = 0.0;  // mean over blocks
   bool converged = false;        // every block met the tolerance
   Index unconverged_blocks = 0;
-  double primal_residual = 0.0;  // ||X - Z||_F / sqrt(r N) over all pixels at exit
-  double dual_residual = 0.0;    // ||Z - Z_prev||_F / sqrt(r N) over all pixels at exit
-  double initial_mu = 0.0;       // mu0
+  double primal_residual = 0.0;                   // ||X - Z||_F / sqrt(r N) over all pixels at exit
+  double dual_residual = 0.0;                     // ||Z - Z_prev||_F / sqrt(r N) over all pixels at exit
+  double initial_mu = 0.0;                        // mu0
   double final_mu_min = 0.0, final_mu_max = 0.0;  // range of mu over blocks at exit
-  double objective = 0.0;  // sum over pixels of 0.5 ||y - A z||^2 + lambda ||z||_1
-  double rmse = 0.0;       // sqrt(sum_n ||y_n - A z_n||^2 / (p N))
+  double objective = 0.0;                         // sum over pixels of 0.5 ||y - A z||^2 + lambda ||z||_1
+  double rmse = 0.0;                              // sqrt(sum_n ||y_n - A z_n||^2 / (p N))
   double seconds = 0.0;
 
   std::string BriefReport() const;

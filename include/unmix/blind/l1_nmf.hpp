@@ -32,14 +32,14 @@ namespace l1nmf {
 enum class Update { kAlternating, kAbundancesOnly, kEndmembersOnly };
 
 struct Options {
-  double lambda = 0.01;      // l1 weight (threshold lambda * t_s), >= 0. Default 0.01.
-  int max_iterations = 500;  // Default 500.
-  double tolerance = 1e-6;   // relative objective change. Default 1e-6.
-  bool monotone = true;      // safeguard described above. Default on.
+  double lambda = 0.01;                  // l1 weight (threshold lambda * t_s), >= 0. Default 0.01.
+  int max_iterations = 500;              // Default 500.
+  double tolerance = 1e-6;               // relative objective change. Default 1e-6.
+  bool monotone = true;                  // safeguard described above. Default on.
   Update update = Update::kAlternating;  // Default: both blocks, S then A.
-  vca::Options vca;          // for the start (seed etc.)
-  fcls::Options fcls;        // for the start
-  int num_threads = 0;       // 0 = omp_get_max_threads(); results do not depend on it
+  vca::Options vca;                      // for the start (seed etc.)
+  fcls::Options fcls;                    // for the start
+  int num_threads = 0;                   // 0 = omp_get_max_threads(); results do not depend on it
 
   bool IsValid(std::string* why) const;
 };
@@ -72,8 +72,7 @@ struct Result {
 // X: p x N. Starts from VCA (r endmembers) + FCLS. Throws OptionError unless
 // 1 <= r <= min(p, N) or for invalid options; InputError for non-finite or all-zero data.
 template <typename Scalar>
-l1nmf::Result<Scalar> L1Nmf(const Matrix<Scalar>& pixels, Index r,
-                            const l1nmf::Options& options = {});
+l1nmf::Result<Scalar> L1Nmf(const Matrix<Scalar>& pixels, Index r, const l1nmf::Options& options = {});
 
 // As above, starting from the given endmembers (p x r; negative entries are clipped to 0).
 template <typename Scalar>

@@ -22,8 +22,7 @@ class InputError : public Error {
   const std::string& field() const { return field_; }
 
  private:
-  static std::string Format(const std::string& file, const std::string& field,
-                            const std::string& problem) {
+  static std::string Format(const std::string& file, const std::string& field, const std::string& problem) {
     std::string s;
     if (!file.empty()) s += file + ": ";
     if (!field.empty()) s += field + ": ";

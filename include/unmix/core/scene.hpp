@@ -17,22 +17,22 @@ namespace unmix {
 
 // Georeferencing and metadata of a raster source, carried through to the outputs untouched.
 struct GeoReference {
-  std::string projection_wkt;                 // empty: no spatial reference
+  std::string projection_wkt;                         // empty: no spatial reference
   std::optional<std::array<double, 6>> geotransform;  // GDAL affine transform
   std::map<std::string, std::string> metadata;        // source metadata (default domain)
   bool empty() const { return projection_wkt.empty() && !geotransform && metadata.empty(); }
 };
 
 struct Scene {
-  MatrixF data;           // p x N, float32, column k = pixel k (row-major pixel order)
-  Index rows = 0;         // image height in pixels
-  Index cols = 0;         // image width in pixels
-  std::vector<double> wavelengths;     // size p, or empty when unknown
-  std::string wavelength_units;        // e.g. "micrometers", "nanometers"; empty when unknown
-  std::vector<std::string> band_names; // size p, or empty
-  std::vector<std::uint8_t> valid;     // size N (1 = unmix this pixel), or empty = all valid
+  MatrixF data;                         // p x N, float32, column k = pixel k (row-major pixel order)
+  Index rows = 0;                       // image height in pixels
+  Index cols = 0;                       // image width in pixels
+  std::vector<double> wavelengths;      // size p, or empty when unknown
+  std::string wavelength_units;         // e.g. "micrometers", "nanometers"; empty when unknown
+  std::vector<std::string> band_names;  // size p, or empty
+  std::vector<std::uint8_t> valid;      // size N (1 = unmix this pixel), or empty = all valid
   GeoReference geo;
-  std::string source;                  // file the scene came from, for messages and reports
+  std::string source;  // file the scene came from, for messages and reports
 
   Index bands() const { return data.rows(); }
   Index pixels() const { return data.cols(); }
@@ -48,9 +48,9 @@ struct Scene {
 };
 
 struct Endmembers {
-  MatrixF spectra;                 // p x r, one endmember per column
-  std::vector<std::string> names;  // size r, or empty
-  std::vector<double> wavelengths; // size p, or empty
+  MatrixF spectra;                  // p x r, one endmember per column
+  std::vector<std::string> names;   // size r, or empty
+  std::vector<double> wavelengths;  // size p, or empty
 
   Index bands() const { return spectra.rows(); }
   Index count() const { return spectra.cols(); }
@@ -80,16 +80,14 @@ struct GroundTruth {
 // Reorders pixels between row-major (unmix) and column-major (MATLAB) order for a rows x cols
 // image. `m` has one pixel per column.
 template <typename Derived>
-typename Derived::PlainObject ColumnMajorToRowMajor(const Eigen::MatrixBase<Derived>& m, Index rows,
-                                                    Index cols) {
+typename Derived::PlainObject ColumnMajorToRowMajor(const Eigen::MatrixBase<Derived>& m, Index rows, Index cols) {
   typename Derived::PlainObject out(m.rows(), m.cols());
   for (Index r = 0; r < rows; ++r)
     for (Index c = 0; c < cols; ++c) out.col(r * cols + c) = m.col(r + rows * c);
   return out;
 }
 template <typename Derived>
-typename Derived::PlainObject RowMajorToColumnMajor(const Eigen::MatrixBase<Derived>& m, Index rows,
-                                                    Index cols) {
+typename Derived::PlainObject RowMajorToColumnMajor(const Eigen::MatrixBase<Derived>& m, Index rows, Index cols) {
   typename Derived::PlainObject out(m.rows(), m.cols());
   for (Index r = 0; r < rows; ++r)
     for (Index c = 0; c < cols; ++c) out.col(r + rows * c) = m.col(r * cols + c);

@@ -71,9 +71,8 @@ Index Pick(const Estimates& e, const std::string& name);
 double NormalUpperQuantile(double tail);
 
 // HFC count from the eigenvalues of R and K (descending), N pixels, false-alarm rate P_F.
-Index HfcCountFromEigenvalues(const VectorD& correlation_eigenvalues,
-                              const VectorD& covariance_eigenvalues, Index pixels,
-                              double false_alarm);
+Index HfcCountFromEigenvalues(const VectorD& correlation_eigenvalues, const VectorD& covariance_eigenvalues,
+                              Index pixels, double false_alarm);
 
 // The elbow rule on a reconstruction-error curve e_1, e_2, ... (see above).
 Index ElbowCount(const std::vector<double>& rmse, double min_relative_gain);
@@ -82,8 +81,8 @@ Index ElbowCount(const std::vector<double>& rmse, double min_relative_gain);
 
 // HFC on Y (p x N); with noise_variance (p, > 0) the bands are whitened first (NWHFC).
 template <typename Scalar>
-Index HfcCount(const Matrix<Scalar>& pixels, double false_alarm,
-               const VectorD* noise_variance = nullptr, int num_threads = 0);
+Index HfcCount(const Matrix<Scalar>& pixels, double false_alarm, const VectorD* noise_variance = nullptr,
+               int num_threads = 0);
 
 // All estimates and the default. Throws InputError / OptionError as HySime does.
 template <typename Scalar>

@@ -69,7 +69,6 @@ struct Result {
 
 // Y: p x N scene (one pixel per column). Throws InputError / OptionError (see above).
 template <typename Scalar>
-hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& pixels,
-                                              const hysime::Options& options = {});
+hysime::Result<Scalar> EstimateEndmemberCount(const Matrix<Scalar>& pixels, const hysime::Options& options = {});
 
 }  // namespace unmix

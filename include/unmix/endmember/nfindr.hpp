@@ -56,7 +56,6 @@ struct Result {
 // Y: p x N. Throws OptionError unless 1 <= r <= min(p, N), or for initial_indices that are not r
 // distinct indices in [0, N); InputError for non-finite data.
 template <typename Scalar>
-nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& pixels, Index r,
-                              const nfindr::Options& options = {});
+nfindr::Result<Scalar> NFindr(const Matrix<Scalar>& pixels, Index r, const nfindr::Options& options = {});
 
 }  // namespace unmix

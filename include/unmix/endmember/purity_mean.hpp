@@ -25,8 +25,8 @@ struct Options {
 };
 
 struct Result {
-  MatrixF endmembers;      // p x r
-  VectorD total_weight;    // r: sum_j w_kj, the effective count of pure pixels behind each endmember
+  MatrixF endmembers;    // p x r
+  VectorD total_weight;  // r: sum_j w_kj, the effective count of pure pixels behind each endmember
 };
 
 }  // namespace purity

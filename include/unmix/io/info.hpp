@@ -20,22 +20,22 @@ struct FileInfo {
   std::string content;  // "scene", "ground truth", "spectral library", "endmembers", "unrecognised"
   std::string layout;   // how the content was recognised (variables, interleave, pixel order)
   Index rows = 0, cols = 0, bands = 0, pixels = 0;
-  Index file_bands = 0;  // bands stored in the file (before dropping `bbl` = 0 bands)
-  Index bad_bands = 0;   // bands dropped by the bad-band list
-  std::string data_type;              // element type stored in the file
-  double scale = 1.0;                 // values were divided by this
-  std::string scale_source;           // "maxValue", "reflectance scale factor", ...
+  Index file_bands = 0;      // bands stored in the file (before dropping `bbl` = 0 bands)
+  Index bad_bands = 0;       // bands dropped by the bad-band list
+  std::string data_type;     // element type stored in the file
+  double scale = 1.0;        // values were divided by this
+  std::string scale_source;  // "maxValue", "reflectance scale factor", ...
   std::optional<double> wavelength_min, wavelength_max;
   std::string wavelength_units;
   std::optional<double> nodata_value;
-  Index nodata_pixels = 0;            // pixels marked invalid
-  std::string projection;             // CRS name; empty when none
+  Index nodata_pixels = 0;  // pixels marked invalid
+  std::string projection;   // CRS name; empty when none
   std::optional<std::array<double, 6>> geotransform;
-  Index endmembers = 0;               // ground truth, endmember CSV, library: spectra count
-  bool has_abundances = false;        // ground truth with abundances
-  std::vector<std::string> names;     // endmember / spectrum names
+  Index endmembers = 0;                    // ground truth, endmember CSV, library: spectra count
+  bool has_abundances = false;             // ground truth with abundances
+  std::vector<std::string> names;          // endmember / spectrum names
   std::vector<MatVariableInfo> variables;  // .mat only
-  std::vector<std::string> notes;     // anything a user should know (ignored fields, guesses)
+  std::vector<std::string> notes;          // anything a user should know (ignored fields, guesses)
 
   std::string ToText() const;  // aligned "key: value" lines
   std::string ToJson() const;  // one JSON object (the same fields)

@@ -23,10 +23,10 @@ namespace unmix::io {
 enum class MatPixelOrder { kAuto, kColumnMajor, kRowMajor };
 
 struct MatSceneOptions {
-  std::string var;                              // force the data variable (the CLI's --var)
+  std::string var;  // force the data variable (the CLI's --var)
   MatPixelOrder pixel_order = MatPixelOrder::kAuto;
-  bool apply_max_value = true;                  // divide integer-valued data by `maxValue`
-  bool drop_empty_bands = true;                 // drop bands that are NaN/infinite in every pixel
+  bool apply_max_value = true;   // divide integer-valued data by `maxValue`
+  bool drop_empty_bands = true;  // drop bands that are NaN/infinite in every pixel
 };
 
 // One variable of a .mat file as listed without reading its data.
@@ -65,13 +65,12 @@ std::vector<MatVariableInfo> ListMatVariables(const std::filesystem::path& path)
 // Writes `Y` (bands x pixels, double, MATLAB column-major pixel order), `nRow`, `nCol`,
 // `nBand`, `wavelength` (when known) and `valid` (1 x N uint8, only when some pixels are
 // invalid). Atomic: an existing file is replaced only once the new one is complete.
-void WriteMatScene(const std::filesystem::path& path, const Scene& scene,
-                   const MatWriteOptions& options = {});
+void WriteMatScene(const std::filesystem::path& path, const Scene& scene, const MatWriteOptions& options = {});
 
 // Writes a result in the benchmark layout: `M` (bands x r double), `A` (r x N double, MATLAB
 // column-major pixel order), `cood` (cell array of names), `nRow`, `nCol`, and `wavelength`
 // when the endmembers carry them. Either pointer may be null, not both. Atomic.
-void WriteMatResult(const std::filesystem::path& path, const Endmembers* endmembers,
-                    const Abundances* abundances, const MatWriteOptions& options = {});
+void WriteMatResult(const std::filesystem::path& path, const Endmembers* endmembers, const Abundances* abundances,
+                    const MatWriteOptions& options = {});
 
 }  // namespace unmix::io

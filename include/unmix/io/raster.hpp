@@ -17,15 +17,15 @@
 namespace unmix::io {
 
 struct RasterReadOptions {
-  bool drop_bad_bands = true;     // honour the ENVI `bbl` list; drop bands with no value in any pixel
-  bool apply_scale = true;        // ENVI `reflectance scale factor`, GDAL band scale/offset
-  std::optional<double> nodata;   // overrides the file's nodata value
+  bool drop_bad_bands = true;    // honour the ENVI `bbl` list; drop bands with no value in any pixel
+  bool apply_scale = true;       // ENVI `reflectance scale factor`, GDAL band scale/offset
+  std::optional<double> nodata;  // overrides the file's nodata value
 };
 
 Scene ReadRaster(const std::filesystem::path& path, const RasterReadOptions& options = {});
 
 enum class RasterFormat {
-  kAuto,     // from the extension: .tif/.tiff -> GeoTIFF; .img/.dat/.bsq/.bil/.bip/.raw/.hdr/none -> ENVI
+  kAuto,  // from the extension: .tif/.tiff -> GeoTIFF; .img/.dat/.bsq/.bil/.bip/.raw/.hdr/none -> ENVI
   kGTiff,
   kEnvi,
 };
@@ -45,7 +45,7 @@ struct RasterLayout {
   std::vector<std::string> band_names;  // empty or one per band
   std::vector<double> wavelengths;      // empty or one per band
   std::string wavelength_units;
-  std::vector<std::uint8_t> valid;      // empty (all valid) or one per pixel; 0 -> NaN nodata
+  std::vector<std::uint8_t> valid;  // empty (all valid) or one per pixel; 0 -> NaN nodata
   GeoReference geo;
 };
 
@@ -57,14 +57,13 @@ RasterFormat ResolveRasterFormat(const std::filesystem::path& path, RasterFormat
 // descriptions (ENVI `band names`), wavelengths become band metadata (ENVI `wavelength`).
 // Invalid pixels are written as NaN and NaN is declared as nodata. ENVI writes `path` and its
 // header (`path` with .hdr replacing the extension, or appended when there is none).
-void WriteRaster(const std::filesystem::path& path, const Eigen::Ref<const MatrixF>& values,
-                 const RasterLayout& layout, const RasterWriteOptions& options = {});
-void WriteRaster(const std::filesystem::path& path, const Scene& scene,
+void WriteRaster(const std::filesystem::path& path, const Eigen::Ref<const MatrixF>& values, const RasterLayout& layout,
                  const RasterWriteOptions& options = {});
+void WriteRaster(const std::filesystem::path& path, const Scene& scene, const RasterWriteOptions& options = {});
 
 // One band per endmember named after it, with the georeferencing and invalid pixels of `like`.
-void WriteAbundanceRaster(const std::filesystem::path& path, const Abundances& abundances,
-                          const Scene& like, RasterFormat format = RasterFormat::kGTiff);
+void WriteAbundanceRaster(const std::filesystem::path& path, const Abundances& abundances, const Scene& like,
+                          RasterFormat format = RasterFormat::kGTiff);
 
 // The ENVI header that belongs to a data file, and the data file that belongs to a header.
 // Empty when none exists.

@@ -14,11 +14,11 @@ namespace unmix::io {
 struct ReadOptions {
   std::string var;                                   // .mat: the data variable (--var)
   MatPixelOrder pixel_order = MatPixelOrder::kAuto;  // .mat: pixel order of 2-D matrices
-  bool apply_scale = true;     // maxValue, ENVI reflectance scale factor, band scale/offset
-  bool drop_bad_bands = true;  // ENVI bbl, and bands with no value in any pixel (all NaN/nodata)
-  std::optional<double> nodata;  // rasters: overrides the file's nodata value
-  std::string bands;           // "1-3,10,20-30": 1-based bands of the loaded scene to keep
-  bool remove_water_vapor = false;  // applied after `bands`
+  bool apply_scale = true;                           // maxValue, ENVI reflectance scale factor, band scale/offset
+  bool drop_bad_bands = true;                        // ENVI bbl, and bands with no value in any pixel (all NaN/nodata)
+  std::optional<double> nodata;                      // rasters: overrides the file's nodata value
+  std::string bands;                                 // "1-3,10,20-30": 1-based bands of the loaded scene to keep
+  bool remove_water_vapor = false;                   // applied after `bands`
   WaterVaporOptions water_vapor;
 };
 
@@ -36,7 +36,6 @@ Scene ReadScene(const std::filesystem::path& path, const ReadOptions& options = 
 // with more bands than the scene are reduced by wavelength, by the file's band index, or by
 // `options.bands`; abundances must cover the scene's pixels. Throws InputError naming the
 // file, field, and expected vs found.
-GroundTruth ReadGroundTruth(const std::filesystem::path& path, const Scene& scene,
-                            const ReadOptions& options = {});
+GroundTruth ReadGroundTruth(const std::filesystem::path& path, const Scene& scene, const ReadOptions& options = {});
 
 }  // namespace unmix::io

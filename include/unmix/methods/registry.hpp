@@ -24,9 +24,9 @@ std::string_view Name(MethodKind kind);  // "extractor", "abundance", "blind", "
 
 // What an unset RunOptions field becomes for a method; nullopt: the method does not use it.
 struct MethodDefaults {
-  std::optional<double> lambda = std::nullopt;         // l1 weight (data units); ADMM networks: by preset (nullopt here)
-  std::optional<int> iterations = std::nullopt;        // iteration cap
-  std::optional<int> epochs = std::nullopt;            // training epochs (or full-batch iterations)
+  std::optional<double> lambda = std::nullopt;   // l1 weight (data units); ADMM networks: by preset (nullopt here)
+  std::optional<int> iterations = std::nullopt;  // iteration cap
+  std::optional<int> epochs = std::nullopt;      // training epochs (or full-batch iterations)
   std::optional<double> learning_rate = std::nullopt;  // Adam, every parameter group
   // The decoder's when neither --decoder-lr nor --lr is given; nullopt: the learning rate.
   std::optional<double> decoder_learning_rate = std::nullopt;

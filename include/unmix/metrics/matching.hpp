@@ -38,8 +38,7 @@ Matching MatchFromCost(const MatrixD& cost, MatchRule rule);
 // Matches by the rule's criterion. Endmembers are p x r; abundances r x N. The abundance rule needs
 // both abundance matrices; the spectral rules need both endmember matrices. Throws OptionError when
 // what the rule needs is missing or r_est < r_ref.
-Matching MatchEndmembers(const MatrixD* ref_endmembers, const MatrixD* est_endmembers,
-                         const MatrixD* ref_abundances, const MatrixD* est_abundances,
-                         MatchRule rule);
+Matching MatchEndmembers(const MatrixD* ref_endmembers, const MatrixD* est_endmembers, const MatrixD* ref_abundances,
+                         const MatrixD* est_abundances, MatchRule rule);
 
 }  // namespace unmix

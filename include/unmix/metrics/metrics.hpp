@@ -29,35 +29,33 @@ double SpectralAngle(const Eigen::Ref<const VectorD>& a, const Eigen::Ref<const 
 VectorD SpectralAngles(const MatrixD& reference, const MatrixD& estimate);
 
 struct AbundanceErrors {
-  double rmse = 0;          // mean over pixels of per-pixel RMSE
-  double rmse_global = 0;   // sqrt of mean over all entries
+  double rmse = 0;         // mean over pixels of per-pixel RMSE
+  double rmse_global = 0;  // sqrt of mean over all entries
   VectorD rmse_per_endmember;
-  double mae_x100 = 0;      // mean over pixels of per-pixel mean absolute error, x 100
-  double aad_deg = 0;       // mean over pixels of abundance angle, degrees
-  double aid = 0;           // mean over pixels of symmetric KL divergence
+  double mae_x100 = 0;  // mean over pixels of per-pixel mean absolute error, x 100
+  double aad_deg = 0;   // mean over pixels of abundance angle, degrees
+  double aid = 0;       // mean over pixels of symmetric KL divergence
 };
 
 // Compares r x N abundance matrices column by column (same pixel order, already matched).
 // `pixels`, when given, restricts the comparison to those columns (e.g. the test set).
 AbundanceErrors CompareAbundances(const MatrixD& reference, const MatrixD& estimate,
-                                  double aid_epsilon = kDefaultAidEpsilon,
-                                  const std::vector<Index>* pixels = nullptr);
+                                  double aid_epsilon = kDefaultAidEpsilon, const std::vector<Index>* pixels = nullptr);
 
 struct ReconstructionErrors {
-  double rmse = 0;            // sqrt(mean over all entries of (Y - AX)^2)
+  double rmse = 0;                // sqrt(mean over all entries of (Y - AX)^2)
   double relative_frobenius = 0;  // |Y - AX|_F / |Y|_F
   double mean_angle_deg = 0;      // mean over pixels of the angle between y and Ax, degrees
 };
-ReconstructionErrors CompareReconstruction(const MatrixF& data, const MatrixD& endmembers,
-                                           const MatrixD& abundances);
+ReconstructionErrors CompareReconstruction(const MatrixF& data, const MatrixD& endmembers, const MatrixD& abundances);
 
 // Everything an evaluation needs; pointers may be null for what is not available.
 struct EvaluationInput {
-  const MatrixD* ref_endmembers = nullptr;   // p x r_ref
-  const MatrixD* est_endmembers = nullptr;   // p x r_est
-  const MatrixD* ref_abundances = nullptr;   // r_ref x N
-  const MatrixD* est_abundances = nullptr;   // r_est x N
-  const MatrixF* data = nullptr;             // p x N, for the reconstruction error
+  const MatrixD* ref_endmembers = nullptr;          // p x r_ref
+  const MatrixD* est_endmembers = nullptr;          // p x r_est
+  const MatrixD* ref_abundances = nullptr;          // r_ref x N
+  const MatrixD* est_abundances = nullptr;          // r_est x N
+  const MatrixF* data = nullptr;                    // p x N, for the reconstruction error
   const std::vector<Index>* test_pixels = nullptr;  // restrict abundance metrics to these pixels
   MatchRule rule = MatchRule::kHungarianSad;
   double aid_epsilon = kDefaultAidEpsilon;

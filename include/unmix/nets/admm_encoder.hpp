@@ -23,9 +23,7 @@
 namespace unmix::nets {
 
 enum class LayerConvention { kPaper, kAuthorsCode };
-inline int AdmmUpdates(int layers, LayerConvention c) {
-  return c == LayerConvention::kPaper ? layers : layers + 1;
-}
+inline int AdmmUpdates(int layers, LayerConvention c) { return c == LayerConvention::kPaper ? layers : layers + 1; }
 
 template <typename T>
 struct AdmmParams {

@@ -28,12 +28,12 @@ namespace unmix::nets {
 enum class AdmmPreset { kAuthorsCode, kPaper };
 
 struct AdmmNetOptions {
-  int layers = 2;                  // K, counted per `preset`'s convention
-  bool tied = false;               // -I (true) or -II (false)
+  int layers = 2;     // K, counted per `preset`'s convention
+  bool tied = false;  // -I (true) or -II (false)
   AdmmPreset preset = AdmmPreset::kAuthorsCode;
-  std::optional<double> lambda;    // overrides the preset's lambda
-  std::optional<double> mu;        // overrides the preset's mu
-  double lambda0 = 0.1;            // authors' preset: lambda before scaling
+  std::optional<double> lambda;  // overrides the preset's lambda
+  std::optional<double> mu;      // overrides the preset's mu
+  double lambda0 = 0.1;          // authors' preset: lambda before scaling
   double norm_epsilon = 1e-8;
   // Sum-to-one updates (AdmmEncoder): every x-step also imposes 1^T x = 1, so the untrained
   // encoder is ADMM for FCLS rather than for the nonnegative lasso. Off: the papers' network.

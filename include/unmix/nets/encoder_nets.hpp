@@ -6,6 +6,7 @@
 //    [decoder_min, decoder_max] after every step; loss: mean over entries of (A~ x~(y) - y)^2.
 // An encoder provides: Scalar, Workspace, bands(), endmembers(), Parameters(group),
 // Forward(y, ws) -> const Matrix& (r x B), Backward(y, ws, dout).
+#include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,8 +14,6 @@
 #include <string>
 
 #include "unmix/core/error.hpp"
-#include <Eigen/QR>
-
 #include "unmix/core/rng.hpp"
 #include "unmix/nets/losses.hpp"
 #include "unmix/train/trainer.hpp"
@@ -47,8 +46,12 @@ class SupervisedNet : public train::Objective<typename Encoder::Scalar> {
   using T = typename Encoder::Scalar;
   SupervisedNet(Encoder encoder, Matrix<T> pixels, Matrix<T> abundances, CompositeLossWeights weights = {},
                 AadOptions aad = {}, double aid_epsilon = 1e-8)
-      : encoder_(std::move(encoder)), y_(std::move(pixels)), x_(std::move(abundances)), weights_(weights),
-        aad_(aad), aid_epsilon_(aid_epsilon) {
+      : encoder_(std::move(encoder)),
+        y_(std::move(pixels)),
+        x_(std::move(abundances)),
+        weights_(weights),
+        aad_(aad),
+        aid_epsilon_(aid_epsilon) {
     if (y_.rows() != encoder_.bands() || x_.rows() != encoder_.endmembers() || y_.cols() != x_.cols())
       throw OptionError("supervised network: pixels " + Shape(y_) + " and abundances " + Shape(x_) +
                         " do not fit a network for " + std::to_string(encoder_.bands()) + " bands, " +
@@ -105,7 +108,10 @@ class AutoencoderNet : public train::Objective<typename Encoder::Scalar> {
   using T = typename Encoder::Scalar;
   AutoencoderNet(Encoder encoder, Matrix<T> decoder, Matrix<T> pixels, double decoder_min = 0.0,
                  double decoder_max = std::numeric_limits<double>::infinity())
-      : encoder_(std::move(encoder)), decoder_(std::move(decoder)), y_(std::move(pixels)), lo_(decoder_min),
+      : encoder_(std::move(encoder)),
+        decoder_(std::move(decoder)),
+        y_(std::move(pixels)),
+        lo_(decoder_min),
         hi_(decoder_max) {
     if (decoder_.rows() != encoder_.bands() || decoder_.cols() != encoder_.endmembers() ||
         y_.rows() != encoder_.bands())

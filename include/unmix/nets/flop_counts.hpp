@@ -56,15 +56,15 @@ inline Count NmfSaeParameters(Count p, Count r, Count n) { return r * p + r + n 
 
 // One NMF-SAE full-batch step (forward and backward): p bands, r endmembers, N pixels, K layers.
 inline Count NmfSaeStep(Count p, Count r, Count n, Count k) {
-  Count f = 2 * r * p * n + 2 * r * p * r + r * n;          // W1 X - theta, W1 A0
-  f += k * (2 * r * r * n + 4 * r * n);                      // encoder layers and zeta
+  Count f = 2 * r * p * n + 2 * r * p * r + r * n;                       // W1 X - theta, W1 A0
+  f += k * (2 * r * r * n + 4 * r * n);                                  // encoder layers and zeta
   f += 2 * r * n * r + 2 * p * n * r + k * (2 * p * r * r + 2 * p * r);  // decoder
-  f += 2 * p * r * n + 2 * p * n;                            // residual and loss
-  f += 2 * r * p * n + 2 * p * n * r;                        // dS_K, dA_K
-  f += k * (4 * r * r * n + 8 * r * n);                      // encoder backward layers
-  f += 2 * r * n * p + 2 * r * r * p + r * n;                // W1 and theta gradients
-  f += k * (4 * p * r * r + 3 * p * r);                      // decoder backward layers
-  f += 2 * n * p * r + 2 * n * r * r;                        // W2 gradient
+  f += 2 * p * r * n + 2 * p * n;                                        // residual and loss
+  f += 2 * r * p * n + 2 * p * n * r;                                    // dS_K, dA_K
+  f += k * (4 * r * r * n + 8 * r * n);                                  // encoder backward layers
+  f += 2 * r * n * p + 2 * r * r * p + r * n;                            // W1 and theta gradients
+  f += k * (4 * p * r * r + 3 * p * r);                                  // decoder backward layers
+  f += 2 * n * p * r + 2 * n * r * r;                                    // W2 gradient
   return f;
 }
 

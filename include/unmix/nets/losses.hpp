@@ -29,8 +29,7 @@ T AadLoss(const Matrix<T>& target, const Matrix<T>& estimate, Matrix<T>* grad, T
           const AadOptions& options = {});
 
 template <typename T>
-T AidLoss(const Matrix<T>& target, const Matrix<T>& estimate, Matrix<T>* grad, T weight = T(1),
-          double epsilon = 1e-8);
+T AidLoss(const Matrix<T>& target, const Matrix<T>& estimate, Matrix<T>* grad, T weight = T(1), double epsilon = 1e-8);
 
 // Reconstruction loss for autoencoders: mean over all entries of (Y~ - Y)^2.
 template <typename T>

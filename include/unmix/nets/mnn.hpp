@@ -43,7 +43,7 @@ class MnnEncoder {
  public:
   using Scalar = T;
   struct Workspace {
-    Matrix<T> wy;                // W_k y for every parameter set, stacked
+    Matrix<T> wy;  // W_k y for every parameter set, stacked
     std::vector<Matrix<T>> pre, x;
     Matrix<T> colsum, out, proj;
     Matrix<T> dx, dpre, dwy;
@@ -89,8 +89,8 @@ class MnnEncoder {
 };
 
 struct MnnNetOptions {
-  int layers = 2;                    // K relu updates (the comparison uses 2)
-  bool tied = false;                 // -1 (true) or -2 (false)
+  int layers = 2;     // K relu updates (the comparison uses 2)
+  bool tied = false;  // -1 (true) or -2 (false)
   MnnThreshold threshold = MnnThreshold::kScalar;
   // l1 weight of the ISTA problem the encoder starts from (theta = t lambda). Neither paper
   // fixes it; 1e-3 is the ADMM networks' paper-preset value, so both baselines start from the

@@ -63,18 +63,18 @@ enum class EncoderEndmembers {
 template <typename T>
 struct NmfSaeWorkspace {
   // encoder
-  Matrix<T> w1x;                    // W1 X - theta 1^T (r x B): the same in every layer
-  Matrix<T> w1a;                    // W1 A (r x r), A the encoder's endmembers
-  std::vector<Matrix<T>> s;         // S_0 .. S_K (r x B)
-  std::vector<Matrix<T>> pre;       // relu inputs of encoder layers 1..K
-  std::vector<Matrix<T>> colsum;    // 1 x B column sums + eps of layers 1..K
+  Matrix<T> w1x;                  // W1 X - theta 1^T (r x B): the same in every layer
+  Matrix<T> w1a;                  // W1 A (r x r), A the encoder's endmembers
+  std::vector<Matrix<T>> s;       // S_0 .. S_K (r x B)
+  std::vector<Matrix<T>> pre;     // relu inputs of encoder layers 1..K
+  std::vector<Matrix<T>> colsum;  // 1 x B column sums + eps of layers 1..K
   // decoder
-  Matrix<T> s0w2, xw2;              // S0 W2 (r x r), X W2 (p x r)
-  std::vector<Matrix<T>> a;         // A_0 .. A_K (p x r)
-  std::vector<Matrix<T>> q;         // relu inputs of decoder layers 1..K
+  Matrix<T> s0w2, xw2;       // S0 W2 (r x r), X W2 (p x r)
+  std::vector<Matrix<T>> a;  // A_0 .. A_K (p x r)
+  std::vector<Matrix<T>> q;  // relu inputs of decoder layers 1..K
   // loss and backward
   Matrix<T> resid, ds, da, proj, dz, dpre, gs, gx, dq, ha, hx;
-  Matrix<T> w1x_t, ds_t, gx_t;      // transposed products (B x r, p x r)
+  Matrix<T> w1x_t, ds_t, gx_t;  // transposed products (B x r, p x r)
 };
 
 template <typename T>

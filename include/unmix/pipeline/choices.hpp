@@ -32,10 +32,10 @@ enum class Select { kLoss, kFit };
 template <typename E>
 struct Choices;
 
-#define UNMIX_CHOICES(E, OPTION, ...)                                               \
-  template <>                                                                       \
-  struct Choices<E> {                                                               \
-    static constexpr std::string_view option = OPTION;                              \
+#define UNMIX_CHOICES(E, OPTION, ...)                                                           \
+  template <>                                                                                   \
+  struct Choices<E> {                                                                           \
+    static constexpr std::string_view option = OPTION;                                          \
     static constexpr auto items = std::to_array<std::pair<E, std::string_view>>({__VA_ARGS__}); \
   };
 UNMIX_CHOICES(Preset, "preset", {Preset::kUnmix, "unmix"}, {Preset::kAuthors, "authors"}, {Preset::kPaper, "paper"})
@@ -46,8 +46,7 @@ UNMIX_CHOICES(Augment, "augment", {Augment::kNone, "none"}, {Augment::kResiduals
 UNMIX_CHOICES(ReconstructionLoss, "recon-loss", {ReconstructionLoss::kMse, "mse"},
               {ReconstructionLoss::kAngle, "angle"})
 UNMIX_CHOICES(Mixing, "mixing", {Mixing::kLinear, "linear"}, {Mixing::kScaled, "scaled"})
-UNMIX_CHOICES(NmfInference, "nmf-inference", {NmfInference::kInitial, "initial"},
-              {NmfInference::kLearned, "learned"})
+UNMIX_CHOICES(NmfInference, "nmf-inference", {NmfInference::kInitial, "initial"}, {NmfInference::kLearned, "learned"})
 UNMIX_CHOICES(Select, "select", {Select::kLoss, "loss"}, {Select::kFit, "fit"})
 #undef UNMIX_CHOICES
 

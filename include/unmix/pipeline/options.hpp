@@ -18,21 +18,21 @@ namespace unmix {
 
 struct RunOptions {
   std::string method = "vca-fcls";  // a registered method (unmix/methods/registry.hpp)
-  Index endmembers = 0;              // r, >= 1
+  Index endmembers = 0;             // r, >= 1
   std::uint64_t seed = 0;
-  int threads = 0;                   // 0: all cores
+  int threads = 0;  // 0: all cores
   // Unset values below take the method's default (MethodInfo::defaults in
   // unmix/methods/registry.hpp; `unmix run --help` lists them per method).
   // l1 weight of SUnSAL (vca-sunsal, sunsal), L1-NMF, NMF-SAE, MNN and the ADMM networks'
   // initialisation (data units).
   std::optional<double> lambda;
-  std::optional<double> mu;          // ADMM networks: initial penalty mu (data units); unset: the preset's
-  std::optional<int> iterations;     // L1-NMF iteration cap
+  std::optional<double> mu;       // ADMM networks: initial penalty mu (data units); unset: the preset's
+  std::optional<int> iterations;  // L1-NMF iteration cap
 
   // Networks.
   int layers = 2;
   std::optional<int> epochs;
-  Index batch = 64;                  // 0: full batch (methods with defaults.full_batch ignore it)
+  Index batch = 64;  // 0: full batch (methods with defaults.full_batch ignore it)
   std::optional<double> learning_rate;
   std::optional<double> decoder_learning_rate;
   // NMF-SAE abundances of the scene, both from an FCLS start: "initial" runs the trained
@@ -77,7 +77,7 @@ struct RunOptions {
   // endmembers, evaluated on a fixed subset of at most 2000 pixels at the start and every
   // max(1, epochs / 100) epochs: early stopping by an unsupervised criterion.
   unmix::Select select = Select::kLoss;
-  nets::CompositeLossWeights loss;   // supervised loss weights (eq. (13))
+  nets::CompositeLossWeights loss;  // supervised loss weights (eq. (13))
   // Initial endmembers. Supervised networks: "gt" (the ground truth's), "vca", or "auto" (gt
   // when the ground truth has endmembers). Blind networks and L1-NMF: "vca" (the papers'
   // start), "nfindr", "spatial-nfindr", "spatial-purity", "best" (the lowest FCLS
@@ -87,7 +87,7 @@ struct RunOptions {
   // "spatial-purity" (method and start): the exponent q of the purity weights x^q with which
   // each spatial N-FINDR endmember is re-estimated (purity::Options, purity_mean.hpp).
   double purity_exponent = 32;
-  int patience = 0;                  // early stopping; 0 = off
+  int patience = 0;  // early stopping; 0 = off
   // Supervised training data: "none" (the training pixels as given, the papers' setting) or
   // "residuals" (every batch pixel rebuilt as A_fit x + a random training residual, see
   // nets::SupervisedNet::EnableResidualResampling).
@@ -106,8 +106,8 @@ struct RunOptions {
 
 struct RunResult {
   std::string method;
-  Endmembers endmembers;   // p x r
-  Abundances abundances;   // r x N at the scene's shape; invalid pixels hold 0
+  Endmembers endmembers;  // p x r
+  Abundances abundances;  // r x N at the scene's shape; invalid pixels hold 0
   // The start a method refined (e.g. L1-NMF's VCA + FCLS), to score beside the result.
   std::optional<Endmembers> init_endmembers;
   std::optional<Abundances> init_abundances;
@@ -116,8 +116,8 @@ struct RunResult {
   std::vector<std::string> reports;       // each stage's BriefReport()
   std::optional<nets::Model> model;       // trained networks
   std::optional<train::TrainSummary> training;
-  std::vector<Index> train_pixels;        // scene pixel indices used for training (networks)
-  std::vector<Index> test_pixels;         // supervised: the pixels to score on (the rest)
+  std::vector<Index> train_pixels;  // scene pixel indices used for training (networks)
+  std::vector<Index> test_pixels;   // supervised: the pixels to score on (the rest)
 };
 
 }  // namespace unmix

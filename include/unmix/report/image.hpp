@@ -61,15 +61,15 @@ struct ScenePreview {
   Image8 image;                  // RGB, reduced for display like the maps
   std::array<Index, 3> bands{};  // 0-based bands shown as red, green, blue
   bool true_colour = false;
-  std::string caption;           // which bands, which stretch
+  std::string caption;  // which bands, which stretch
 };
 
 // Red, green and blue bands: the bands nearest 640, 550 and 460 nm when the wavelengths reach
 // within 30 nm of each (true colour); otherwise bands at 5/6, 1/2 and 1/6 of the band range
 // (false colour, longer wavelengths shown redder). Wavelength units: "micrometers" or
 // "nanometers"; anything else is guessed from the values (below 100: micrometres).
-std::array<Index, 3> PreviewBands(const std::vector<double>& wavelengths, const std::string& units,
-                                  Index band_count, bool* true_colour);
+std::array<Index, 3> PreviewBands(const std::vector<double>& wavelengths, const std::string& units, Index band_count,
+                                  bool* true_colour);
 
 // The scene's three preview bands, block-averaged to at most max_side pixels on the longest
 // side, each channel stretched linearly between its 2nd and 98th percentile over the valid

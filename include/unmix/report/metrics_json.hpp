@@ -7,10 +7,9 @@
 //   rmse, rmse_global, rmse_per_endmember, mae, aad_deg, aid, aid_epsilon,
 //   reconstruction {rmse, relative_frobenius, mean_angle_deg}, timings {name: seconds}.
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "unmix/metrics/metrics.hpp"
 

@@ -9,21 +9,21 @@
 namespace unmix::report {
 
 struct Series {
-  std::string label;          // legend text
-  std::vector<double> x, y;   // same length; non-finite points break the line
+  std::string label;         // legend text
+  std::vector<double> x, y;  // same length; non-finite points break the line
   std::string colour = "#0072b2";
   bool dashed = false;
-  double width = 1.6;         // stroke width in pixels
-  std::string dash = "";      // stroke-dasharray ("" = solid unless `dashed`); wins over `dashed`
+  double width = 1.6;     // stroke width in pixels
+  std::string dash = "";  // stroke-dasharray ("" = solid unless `dashed`); wins over `dashed`
 };
 
 struct PlotOptions {
-  std::string id;             // element id, unique in the page ("plot" when empty)
-  std::string title;          // drawn above the plot and used as the SVG <title>
+  std::string id;     // element id, unique in the page ("plot" when empty)
+  std::string title;  // drawn above the plot and used as the SVG <title>
   std::string x_label, y_label;
-  bool log_y = false;         // base-10 y axis; points with y <= 0 are left out
-  int width = 460;            // pixels
-  int height = 290;           // pixels without the legend (legend rows are added below)
+  bool log_y = false;  // base-10 y axis; points with y <= 0 are left out
+  int width = 460;     // pixels
+  int height = 290;    // pixels without the legend (legend rows are added below)
 };
 
 // An <svg class="plot"> element (no XML declaration: it is meant to sit inside HTML).

@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "unmix/run/experiments.hpp"
 
@@ -32,15 +31,15 @@ struct FloorRates {
 FloorRates MeasureFloor(bool quick, int threads);
 
 struct BenchOptions {
-  int repeats = 5;                  // runs per job; the median is reported
-  int epochs = 300;                 // bunet2 and aenet2
-  int nmf_iterations = 1000;        // nmf-sae's full-batch iterations
-  Index train_pixels = 1000;        // aenet2 and nmf-sae
+  int repeats = 5;            // runs per job; the median is reported
+  int epochs = 300;           // bunet2 and aenet2
+  int nmf_iterations = 1000;  // nmf-sae's full-batch iterations
+  Index train_pixels = 1000;  // aenet2 and nmf-sae
   Index inference_pixels = 1'000'000;
-  bool quick = false;               // the probe's small size; no targets
+  bool quick = false;  // the probe's small size; no targets
   std::uint64_t seed = 1;
-  int threads = 0;                  // 0: all cores
-  std::vector<std::string> jobs;    // some of BenchJobNames(); empty: all
+  int threads = 0;                                       // 0: all cores
+  std::vector<std::string> jobs;                         // some of BenchJobNames(); empty: all
   std::function<void(const std::string& job)> on_start;  // progress: before each job and "floor"
   // --quick: 3 epochs, 5 NMF-SAE iterations, at most 20,000 inference pixels.
   void MakeQuick();
@@ -59,7 +58,7 @@ struct BenchJob {
   double flops = 0, bytes = 0;               // per run
   double target_seconds = 0;                 // 0: no target at this size
   std::string target_note;
-  long peak_kib = 0;                         // VmHWM after the job
+  long peak_kib = 0;  // VmHWM after the job
   nlohmann::json extra = nlohmann::json::object();
   double median_seconds() const;
   double min_seconds() const;

@@ -8,11 +8,10 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "unmix/core/scene.hpp"
 #include "unmix/pipeline/run.hpp"
@@ -22,17 +21,17 @@ namespace unmix {
 
 // One method with its settings, as it appears in the results.
 struct Variant {
-  std::string label;       // e.g. "aenet2+asc"
-  std::string method;      // RunOptions::method
+  std::string label;                       // e.g. "aenet2+asc"
+  std::string method;                      // RunOptions::method
   std::function<void(RunOptions&)> tweak;  // settings beyond the method's defaults; may be empty
-  bool supervised = false;  // decides the default scene SNR of the u-admm-nets experiments
-  bool quick = false;       // part of the --quick size
+  bool supervised = false;                 // decides the default scene SNR of the u-admm-nets experiments
+  bool quick = false;                      // part of the --quick size
 };
 
 struct Condition {
-  std::string label;       // "15 dB", "3 layers", "Jasper Ridge"
-  double x = 0;            // position on the plot's x axis
-  bool quick = false;      // part of the --quick size
+  std::string label;   // "15 dB", "3 layers", "Jasper Ridge"
+  double x = 0;        // position on the plot's x axis
+  bool quick = false;  // part of the --quick size
 };
 
 struct SceneAndTruth {
@@ -47,16 +46,16 @@ struct SceneAndTruth {
 using PaperNumbers = std::map<std::string, std::map<std::string, std::string>>;
 
 struct Experiment {
-  std::string name;        // command-line name
+  std::string name;  // command-line name
   std::string title;
   std::string reproduces;  // the paper's figure or table
   std::string settings;    // one paragraph: what is run, with which settings
   std::string x_label;     // empty: a table, not a plot
   std::vector<Condition> conditions;
   std::vector<Variant> variants;
-  std::vector<std::string> metrics;        // metrics shown (keys of a run's metric row)
-  std::vector<std::string> plot_metrics;   // metrics plotted (sweeps only)
-  bool needs_data = false;                 // reads the shared data (Jasper Ridge)
+  std::vector<std::string> metrics;       // metrics shown (keys of a run's metric row)
+  std::vector<std::string> plot_metrics;  // metrics plotted (sweeps only)
+  bool needs_data = false;                // reads the shared data (Jasper Ridge)
   // The scene of one condition, seed and variant (the variant decides the SNR where it differs).
   std::function<SceneAndTruth(const Condition&, int seed, const Variant&)> scene;
   // Condition-specific settings (layers, epochs, training pixels, ...); may be empty.
@@ -70,8 +69,8 @@ struct Experiment {
 };
 
 struct ExperimentContext {
-  std::string data_dir;      // the shared benchmark data (Jasper Ridge)
-  std::string library;       // optional USGS library for synthetic endmembers ("" = built-in)
+  std::string data_dir;  // the shared benchmark data (Jasper Ridge)
+  std::string library;   // optional USGS library for synthetic endmembers ("" = built-in)
 };
 
 // Every experiment, in the order `unmix experiment --list` shows them.
@@ -100,13 +99,13 @@ struct ExperimentRunReport {
   const Variant* variant = nullptr;
   int seed = 0;
   const MetricRow* metrics = nullptr;
-  double seconds = 0;       // wall time of the method run
+  double seconds = 0;  // wall time of the method run
 };
 
 struct ExperimentOptions {
-  bool quick = false;  // only the conditions and variants marked quick
-  int seeds = 0;       // runs per cell; 0: 5 (1 with quick)
-  int threads = 0;     // 0: all cores
+  bool quick = false;                // only the conditions and variants marked quick
+  int seeds = 0;                     // runs per cell; 0: 5 (1 with quick)
+  int threads = 0;                   // 0: all cores
   std::vector<std::string> command;  // recorded in summary.json ("command"); argv[0] shows as "unmix"
   std::function<void(const ExperimentRunReport&)> on_run;  // progress: after every run
   std::function<void(const std::string&)> on_warning;      // warnings of reading a scene

@@ -79,9 +79,9 @@ struct ApplyRequest {
 struct ApplyOutcome {
   RunOutcome run;
   nets::Model model;
-  std::string scene;               // the scene's source
-  Index pixels = 0;                // its valid pixels
-  double seconds = 0;              // the forward pass
+  std::string scene;   // the scene's source
+  Index pixels = 0;    // its valid pixels
+  double seconds = 0;  // the forward pass
   double pixels_per_second = 0;
 };
 

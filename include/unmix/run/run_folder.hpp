@@ -3,11 +3,10 @@
 // `unmix run`, `unmix train`, `unmix apply` and `unmix demo`.
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "unmix/core/run_folder_swap.hpp"
 #include "unmix/core/scene.hpp"
@@ -20,8 +19,8 @@ namespace unmix {
 
 struct Scored {
   Evaluation final_eval;
-  std::optional<Evaluation> init_eval;  // the method's start, when it has one
-  nlohmann::json metrics;               // metrics.json content
+  std::optional<Evaluation> init_eval;           // the method's start, when it has one
+  nlohmann::json metrics;                        // metrics.json content
   std::shared_ptr<const GroundTruth> reference;  // what was scored against, for the report
 };
 
@@ -45,9 +44,8 @@ std::filesystem::path WriteRunFolder(FolderLock& lock, const Scene& scene, const
                                      const std::optional<Scored>& scored, const RunRecord& run_record,
                                      io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
 // The same, taking the lock of `dir` itself (failing at once if another process holds it).
-std::filesystem::path WriteRunFolder(const std::filesystem::path& dir, const Scene& scene,
-                                     const RunResult& result, const std::optional<Scored>& scored,
-                                     const RunRecord& run_record,
+std::filesystem::path WriteRunFolder(const std::filesystem::path& dir, const Scene& scene, const RunResult& result,
+                                     const std::optional<Scored>& scored, const RunRecord& run_record,
                                      io::RasterFormat abundance_format = io::RasterFormat::kGTiff);
 
 // The names of the files a run folder may hold: every file unmix writes there, and those its

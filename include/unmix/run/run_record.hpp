@@ -11,11 +11,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "unmix/core/record.hpp"
 #include "unmix/core/scene.hpp"
@@ -42,10 +41,10 @@ struct OutputChecksum {
 
 struct RunRecord {
   // What ran.
-  std::vector<std::string> command;  // the command line
-  std::string version;               // of unmix
-  std::string method;                // a registered method; empty for `unmix apply`
-  std::string architecture;          // `unmix apply`: the model's
+  std::vector<std::string> command;        // the command line
+  std::string version;                     // of unmix
+  std::string method;                      // a registered method; empty for `unmix apply`
+  std::string architecture;                // `unmix apply`: the model's
   std::string input, ground_truth, model;  // files; empty when none
   std::optional<Index> endmembers;
   std::string endmembers_chosen;  // how r was chosen: "given", "from the ground truth", "estimated: ..."
@@ -54,15 +53,15 @@ struct RunRecord {
   // The command's own settings (scene shape, solver and network options, ...), each a top-level
   // key of run.json.
   nlohmann::json settings = nlohmann::json::object();
-  Record details;                          // RunResult::details
-  std::vector<std::string> reports;        // each stage's BriefReport()
-  std::map<std::string, double> timings;   // seconds
+  Record details;                         // RunResult::details
+  std::vector<std::string> reports;       // each stage's BriefReport()
+  std::map<std::string, double> timings;  // seconds
 
   // What the folder holds (WriteRunFolder).
   std::vector<InputChecksum> input_checksums;
   std::string wavelength_units;
-  nlohmann::json georeference;  // null when the scene has none
-  nlohmann::json preview;       // {"file", "caption", "bands", "true_colour"}; null when none
+  nlohmann::json georeference;       // null when the scene has none
+  nlohmann::json preview;            // {"file", "caption", "bands", "true_colour"}; null when none
   std::vector<std::string> outputs;  // the files of the run, run.json and report.html included
   std::map<std::string, OutputChecksum> output_checksums;
   // Whether run.json listed its outputs, and their checksums (older folders did not).

@@ -12,14 +12,14 @@
 namespace unmix {
 
 struct SpectraOptions {
-  Index bands = 224;                // samples between the wavelength limits, evenly spaced
+  Index bands = 224;  // samples between the wavelength limits, evenly spaced
   double wavelength_min_um = 0.4;
   double wavelength_max_um = 2.5;
-  double min_angle_deg = 5.0;       // minimum spectral angle between any two chosen spectra
+  double min_angle_deg = 5.0;  // minimum spectral angle between any two chosen spectra
   // Dark spectra make blind methods fail for reasons unrelated to them: reject those whose
   // mean reflectance is below this.
   double min_mean_reflectance = 0.1;
-  int max_attempts = 10000;         // draws before giving up on the angle constraint
+  int max_attempts = 10000;  // draws before giving up on the angle constraint
 
   bool IsValid(std::string* why) const;
 };
@@ -36,7 +36,6 @@ std::vector<double> GeneratedWavelengths(const SpectraOptions& options);
 std::vector<Index> PickByName(const SpectralLibrary& library, const std::vector<std::string>& names);
 // `count` random columns of `library` with pairwise angle >= options.min_angle_deg and mean
 // reflectance >= options.min_mean_reflectance. Throws OptionError if too few qualify.
-std::vector<Index> PickRandom(const SpectralLibrary& library, Index count, const SpectraOptions& options,
-                              Rng& rng);
+std::vector<Index> PickRandom(const SpectralLibrary& library, Index count, const SpectraOptions& options, Rng& rng);
 
 }  // namespace unmix

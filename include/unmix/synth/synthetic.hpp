@@ -23,11 +23,11 @@
 namespace unmix {
 
 struct SyntheticOptions {
-  Index patch = 10;           // a: patches are a x a pixels, the image a^2 x a^2
-  double gamma = 0.8;         // fraction of the first endmember in each patch
-  Index endmembers = 6;       // r
-  double blur_variance = 2.0; // Gaussian variance in pixels^2
-  Index kernel_size = 0;      // 0 means patch + 1
+  Index patch = 10;            // a: patches are a x a pixels, the image a^2 x a^2
+  double gamma = 0.8;          // fraction of the first endmember in each patch
+  Index endmembers = 6;        // r
+  double blur_variance = 2.0;  // Gaussian variance in pixels^2
+  Index kernel_size = 0;       // 0 means patch + 1
   double snr_db = std::numeric_limits<double>::infinity();
   std::uint64_t seed = 0;
   // Not in the papers; both default to their procedure. Layout kRegions replaces the patches by
@@ -74,18 +74,17 @@ struct SyntheticOptions {
 };
 
 struct SyntheticScene {
-  Scene scene;                 // p x N noisy data, rows = cols = a^2
-  Endmembers endmembers;       // p x r
-  Abundances abundances;       // r x N, columns sum to one
-  MatrixF clean;               // p x N noise-free data (A X)
-  double noise_sigma = 0;      // per-band standard deviation of the added noise
+  Scene scene;                                                       // p x N noisy data, rows = cols = a^2
+  Endmembers endmembers;                                             // p x r
+  Abundances abundances;                                             // r x N, columns sum to one
+  MatrixF clean;                                                     // p x N noise-free data (A X)
+  double noise_sigma = 0;                                            // per-band standard deviation of the added noise
   double realized_snr_db = std::numeric_limits<double>::infinity();  // from the noise drawn
 };
 
 // Builds the scene. Same options (and library), same scene, bit for bit.
 // Throws OptionError when the options are invalid or the library cannot supply the endmembers.
-SyntheticScene MakeSyntheticScene(const SyntheticOptions& options,
-                                  const SpectralLibrary* library = nullptr);
+SyntheticScene MakeSyntheticScene(const SyntheticOptions& options, const SpectralLibrary* library = nullptr);
 
 // The normalised k x k Gaussian kernel used by the blur step.
 MatrixD GaussianKernel(Index k, double variance);

@@ -28,37 +28,37 @@ class Objective {
 };
 
 struct EpochReport {
-  int epoch = 0;          // 1-based; 0 is the loss of the initial weights
+  int epoch = 0;  // 1-based; 0 is the loss of the initial weights
   int epochs = 0;
-  double loss = 0;        // sample-weighted mean of the epoch's batch losses
+  double loss = 0;  // sample-weighted mean of the epoch's batch losses
   double best_loss = 0;
-  double seconds = 0;     // since training started
+  double seconds = 0;  // since training started
 };
 
 struct TrainOptions {
   int epochs = 100;
-  Index batch_size = 64;      // 0: full batch
-  bool shuffle = true;        // reshuffle the samples every epoch (seeded)
+  Index batch_size = 64;  // 0: full batch
+  bool shuffle = true;    // reshuffle the samples every epoch (seeded)
   std::uint64_t seed = 0;
   AdamOptions adam;
-  bool keep_best = true;      // end with the weights of the lowest epoch loss (the start counts)
-  int patience = 0;           // stop after this many epochs without improvement; 0 = never
-  double min_delta = 0;       // improvement needed to reset patience (relative)
+  bool keep_best = true;                             // end with the weights of the lowest epoch loss (the start counts)
+  int patience = 0;                                  // stop after this many epochs without improvement; 0 = never
+  double min_delta = 0;                              // improvement needed to reset patience (relative)
   std::function<void(const EpochReport&)> on_epoch;  // progress; may be empty
   bool IsValid(std::string* why) const;
 };
 
 struct TrainSummary {
   int epochs_run = 0;
-  int best_epoch = 0;           // 0: the initial weights were never beaten
+  int best_epoch = 0;  // 0: the initial weights were never beaten
   double initial_loss = 0;
   double best_loss = 0;
-  double final_loss = 0;        // loss of the last epoch run
+  double final_loss = 0;             // loss of the last epoch run
   std::vector<double> loss_history;  // [0] = initial weights, then one per epoch
-  long steps = 0;               // optimiser steps
-  bool diverged = false;        // a non-finite loss or gradient stopped training
+  long steps = 0;                    // optimiser steps
+  bool diverged = false;             // a non-finite loss or gradient stopped training
   bool early_stopped = false;
-  std::string stop_reason;      // one line: why training ended
+  std::string stop_reason;  // one line: why training ended
   double seconds = 0;
   std::string BriefReport() const;
 };

@@ -8,7 +8,13 @@ RunResult RunFcls(const MethodInput& in) { return SolveWithKnownEndmembers(in, F
 }  // namespace
 
 const Registration& FclsMethod() {
-  static const Registration r{{.name = "fcls", .description = "fully constrained least squares with the ground-truth endmembers (scored on the supervised split)", .kind = MethodKind::kAbundance, .supervised = true}, &RunFcls};
+  static const Registration r{
+      {.name = "fcls",
+       .description =
+           "fully constrained least squares with the ground-truth endmembers (scored on the supervised split)",
+       .kind = MethodKind::kAbundance,
+       .supervised = true},
+      &RunFcls};
   return r;
 }
 

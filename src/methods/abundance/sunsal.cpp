@@ -1,7 +1,8 @@
 // sunsal: SUnSAL (sunsal.hpp) abundances for the ground truth's endmembers.
+#include "unmix/abundance/sunsal.hpp"
+
 #include "methods/common.hpp"
 #include "pipeline/internal.hpp"
-#include "unmix/abundance/sunsal.hpp"
 
 namespace unmix::internal {
 namespace {
@@ -9,7 +10,13 @@ RunResult RunSunsal(const MethodInput& in) { return SolveWithKnownEndmembers(in,
 }  // namespace
 
 const Registration& SunsalMethod() {
-  static const Registration r{{.name = "sunsal", .description = "SUnSAL with the ground-truth endmembers (scored on the supervised split)", .kind = MethodKind::kAbundance, .supervised = true, .defaults = {.lambda = sunsal::Options{}.lambda}}, &RunSunsal};
+  static const Registration r{
+      {.name = "sunsal",
+       .description = "SUnSAL with the ground-truth endmembers (scored on the supervised split)",
+       .kind = MethodKind::kAbundance,
+       .supervised = true,
+       .defaults = {.lambda = sunsal::Options{}.lambda}},
+      &RunSunsal};
   return r;
 }
 

@@ -1,9 +1,10 @@
 // l1-nmf: L1-regularised NMF by alternating proximal gradient (l1_nmf.hpp) from a start
 // (BlindStart: VCA by default), with the start's FCLS abundances scored beside the result.
+#include "unmix/blind/l1_nmf.hpp"
+
 #include "methods/common.hpp"
 #include "pipeline/internal.hpp"
 #include "unmix/abundance/fcls.hpp"
-#include "unmix/blind/l1_nmf.hpp"
 
 namespace unmix::internal {
 namespace {

@@ -8,7 +8,10 @@ RunResult RunNFindrFcls(const MethodInput& in) { return ExtractThenSolve(in, NFi
 }  // namespace
 
 const Registration& NFindrFclsMethod() {
-  static const Registration r{{.name = "nfindr-fcls", .description = "N-FINDR endmembers, then fully constrained least squares abundances", .kind = MethodKind::kExtractor}, &RunNFindrFcls};
+  static const Registration r{{.name = "nfindr-fcls",
+                               .description = "N-FINDR endmembers, then fully constrained least squares abundances",
+                               .kind = MethodKind::kExtractor},
+                              &RunNFindrFcls};
   return r;
 }
 

@@ -8,7 +8,10 @@ RunResult RunVcaFcls(const MethodInput& in) { return ExtractThenSolve(in, VcaEnd
 }  // namespace
 
 const Registration& VcaFclsMethod() {
-  static const Registration r{{.name = "vca-fcls", .description = "VCA endmembers, then fully constrained least squares abundances", .kind = MethodKind::kExtractor}, &RunVcaFcls};
+  static const Registration r{{.name = "vca-fcls",
+                               .description = "VCA endmembers, then fully constrained least squares abundances",
+                               .kind = MethodKind::kExtractor},
+                              &RunVcaFcls};
   return r;
 }
 

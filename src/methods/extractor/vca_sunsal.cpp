@@ -9,7 +9,12 @@ RunResult RunVcaSunsal(const MethodInput& in) { return ExtractThenSolve(in, VcaE
 }  // namespace
 
 const Registration& VcaSunsalMethod() {
-  static const Registration r{{.name = "vca-sunsal", .description = "VCA endmembers, then SUnSAL sparse nonnegative abundances (no sum-to-one)", .kind = MethodKind::kExtractor, .defaults = {.lambda = sunsal::Options{}.lambda}}, &RunVcaSunsal};
+  static const Registration r{
+      {.name = "vca-sunsal",
+       .description = "VCA endmembers, then SUnSAL sparse nonnegative abundances (no sum-to-one)",
+       .kind = MethodKind::kExtractor,
+       .defaults = {.lambda = sunsal::Options{}.lambda}},
+      &RunVcaSunsal};
   return r;
 }
 

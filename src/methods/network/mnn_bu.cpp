@@ -11,24 +11,26 @@ NetworkOutcome TrainMnnBu2(const NetworkJob& job, RunResult& out) { return Train
 
 // u-admm-nets.txt VI: 300 epochs, minibatch 64 (RunOptions::batch), Adam lr 1e-4.
 const Registration& MnnBu1Method() {
-  static const Registration r{.info = {.name = "mnn-bu1",
-                               .description = "MNN-BU-1: tied unrolled ISTA encoder + nonnegative linear decoder, from a blind start",
-                               .kind = MethodKind::kNetwork,
-                               .supervised = false,
-                               .defaults = {.lambda = nets::MnnNetOptions{}.lambda, .epochs = 300, .learning_rate = 1e-4}},
-                              .train = &TrainMnnBu1,
-                              .apply = &ApplyMnn};
+  static const Registration r{
+      .info = {.name = "mnn-bu1",
+               .description = "MNN-BU-1: tied unrolled ISTA encoder + nonnegative linear decoder, from a blind start",
+               .kind = MethodKind::kNetwork,
+               .supervised = false,
+               .defaults = {.lambda = nets::MnnNetOptions{}.lambda, .epochs = 300, .learning_rate = 1e-4}},
+      .train = &TrainMnnBu1,
+      .apply = &ApplyMnn};
   return r;
 }
 
 const Registration& MnnBu2Method() {
-  static const Registration r{.info = {.name = "mnn-bu2",
-                               .description = "MNN-BU-2: untied unrolled ISTA encoder + nonnegative linear decoder, from a blind start",
-                               .kind = MethodKind::kNetwork,
-                               .supervised = false,
-                               .defaults = {.lambda = nets::MnnNetOptions{}.lambda, .epochs = 300, .learning_rate = 1e-4}},
-                              .train = &TrainMnnBu2,
-                              .apply = &ApplyMnn};
+  static const Registration r{
+      .info = {.name = "mnn-bu2",
+               .description = "MNN-BU-2: untied unrolled ISTA encoder + nonnegative linear decoder, from a blind start",
+               .kind = MethodKind::kNetwork,
+               .supervised = false,
+               .defaults = {.lambda = nets::MnnNetOptions{}.lambda, .epochs = 300, .learning_rate = 1e-4}},
+      .train = &TrainMnnBu2,
+      .apply = &ApplyMnn};
   return r;
 }
 

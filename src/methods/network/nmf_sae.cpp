@@ -1,8 +1,9 @@
 // nmf-sae: NMF-SAE (nmf-sae.txt), the unrolled L1-NMF autoencoder: an encoder for the
 // abundances S, a decoder for the endmembers A, trained full-batch from a start + FCLS.
+#include "unmix/nets/nmf_sae.hpp"
+
 #include "methods/network/unrolled.hpp"
 #include "unmix/abundance/fcls.hpp"
-#include "unmix/nets/nmf_sae.hpp"
 
 namespace unmix::internal {
 namespace {
@@ -21,15 +22,16 @@ NetworkOutcome TrainNmfSae(const NetworkJob& job, RunResult& out) {
   no.anchor = o.Anchor();
   nets::NmfSae<float> net(a0, s0, job.train_pixels, no);
   const Stopwatch t;
-  out.training = TrainSelected(net, o, y, job.train_options, [&] { return net.Endmembers(); }, out);
+  out.training = TrainSelected(
+      net, o, y, job.train_options, [&] { return net.Endmembers(); }, out);
   out.timings["train"] = t.seconds();
   const MatrixF ak = net.Endmembers();
   result.decoder = ak;
   const Stopwatch ti;
   const bool learned = o.nmf_inference == NmfInference::kLearned;
   MatrixF start = Fcls<float>(learned ? ak : a0, y).abundances;
-  result.abundances = nets::NmfSaeEncode(net, y, start,
-                                         learned ? nets::EncoderEndmembers::kLearned : nets::EncoderEndmembers::kInitial);
+  result.abundances = nets::NmfSaeEncode(
+      net, y, start, learned ? nets::EncoderEndmembers::kLearned : nets::EncoderEndmembers::kInitial);
   if (!learned) result.start_abundances = std::move(start);
   out.timings["inference"] = ti.seconds();
   out.model = nets::Model{};
@@ -67,15 +69,16 @@ MatrixF ApplyNmfSae(const nets::Model& model, const MatrixF& pixels) {
 const Registration& NmfSaeMethod() {
   static const Registration r{
       .info = {.name = "nmf-sae",
-       .description = "NMF-SAE: unrolled L1-NMF autoencoder (encoder for S, decoder for A), from a start + FCLS",
-       .kind = MethodKind::kNetwork,
-       // nmf-sae.txt 3.1: 1000 full-batch iterations on 1000 pixels, encoder lr 1e-4, decoder 5e-4.
-       .defaults = {.lambda = nets::NmfSaeOptions{}.lambda,
-                    .epochs = 1000,
-                    .learning_rate = 1e-4,
-                    .decoder_learning_rate = 5e-4,
-                    .full_batch = true,
-                    .train_pixels = 1000}},
+               .description =
+                   "NMF-SAE: unrolled L1-NMF autoencoder (encoder for S, decoder for A), from a start + FCLS",
+               .kind = MethodKind::kNetwork,
+               // nmf-sae.txt 3.1: 1000 full-batch iterations on 1000 pixels, encoder lr 1e-4, decoder 5e-4.
+               .defaults = {.lambda = nets::NmfSaeOptions{}.lambda,
+                            .epochs = 1000,
+                            .learning_rate = 1e-4,
+                            .decoder_learning_rate = 5e-4,
+                            .full_batch = true,
+                            .train_pixels = 1000}},
       .train = &TrainNmfSae,
       .apply = &ApplyNmfSae};
   return r;

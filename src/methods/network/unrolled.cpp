@@ -2,12 +2,12 @@
 // the `--select fit` weight selection and the readers of their saved encoders.
 #include "methods/network/unrolled.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
-
-#include <fmt/format.h>
 
 #include "pipeline/internal.hpp"
 #include "unmix/core/error.hpp"
@@ -68,7 +68,6 @@ nets::AdmmEncoder<float> AdmmEncoderFromModel(const nets::Model& m) {
   return enc;
 }
 
-
 nets::MnnEncoder<float> MnnEncoderFromModel(const nets::Model& m) {
   const auto& h = Json(m.hyperparameters);
   if (!h.contains("layers") || !h.contains("tied"))
@@ -85,7 +84,6 @@ nets::MnnEncoder<float> MnnEncoderFromModel(const nets::Model& m) {
   return enc;
 }
 
-
 }  // namespace
 
 namespace {
@@ -95,8 +93,8 @@ struct AdmmFamily {
   using Encoder = nets::AdmmEncoder<float>;
   using AENet = nets::AdmmAENet<float>;
   using BUNet = nets::AdmmBUNet<float>;
-  static Encoder Make(const RunOptions& o, bool tied, const MatrixD& a0, nlohmann::json& hyper, double& lo,
-                      double& hi, double data_max) {
+  static Encoder Make(const RunOptions& o, bool tied, const MatrixD& a0, nlohmann::json& hyper, double& lo, double& hi,
+                      double data_max) {
     nets::AdmmNetOptions ao;
     ao.layers = o.layers;
     ao.tied = tied;
@@ -109,9 +107,14 @@ struct AdmmFamily {
     lo = ao.preset == nets::AdmmPreset::kPaper ? 0.0 : 1e-6;
     // The authors clip at 1 (reflectance); scenes in other units keep their own range.
     hi = ao.preset == nets::AdmmPreset::kPaper ? std::numeric_limits<double>::infinity() : std::max(1.0, data_max);
-    hyper = {{"layers", ao.layers}, {"updates", enc.updates()}, {"tied", enc.tied()},
-             {"preset", std::string(Name(o.preset))}, {"init_lambda", init.lambda}, {"init_mu", init.mu},
-             {"norm_epsilon", enc.norm_epsilon()}, {"sum_to_one", enc.sum_to_one()}};
+    hyper = {{"layers", ao.layers},
+             {"updates", enc.updates()},
+             {"tied", enc.tied()},
+             {"preset", std::string(Name(o.preset))},
+             {"init_lambda", init.lambda},
+             {"init_mu", init.mu},
+             {"norm_epsilon", enc.norm_epsilon()},
+             {"sum_to_one", enc.sum_to_one()}};
     return enc;
   }
   static MatrixF Apply(const Encoder& e, const MatrixF& y) { return nets::ApplyEncoder(e, y); }
@@ -128,8 +131,8 @@ struct MnnFamily {
   using Encoder = nets::MnnEncoder<float>;
   using AENet = nets::MnnAENet<float>;
   using BUNet = nets::MnnBUNet<float>;
-  static Encoder Make(const RunOptions& o, bool tied, const MatrixD& a0, nlohmann::json& hyper, double& lo,
-                      double& hi, double) {
+  static Encoder Make(const RunOptions& o, bool tied, const MatrixD& a0, nlohmann::json& hyper, double& lo, double& hi,
+                      double) {
     nets::MnnNetOptions mo;
     mo.layers = o.layers;
     mo.tied = tied;
@@ -137,7 +140,10 @@ struct MnnFamily {
     Encoder enc = nets::MakeMnnEncoder<float>(mo, a0);
     lo = mo.decoder_min;
     hi = mo.decoder_max;
-    hyper = {{"layers", mo.layers}, {"tied", mo.tied}, {"threshold", "scalar"}, {"init_lambda", mo.lambda},
+    hyper = {{"layers", mo.layers},
+             {"tied", mo.tied},
+             {"threshold", "scalar"},
+             {"init_lambda", mo.lambda},
              {"norm_epsilon", mo.norm_epsilon}};
     return enc;
   }
@@ -204,9 +210,10 @@ NetworkOutcome TrainUnrolled(const NetworkJob& job, bool tied, RunResult& out) {
   if constexpr (std::is_same_v<Family, AdmmFamily>) {
     if (o.mu_auto) {
       if (info.supervised)
-        o.mu = SelectMu<Family>(o, tied, a0.cast<double>(), data_max, to, [&](auto enc, double, double) {
-          return typename Family::AENet(std::move(enc), y_train, x_train, o.loss);
-        }, out);
+        o.mu = SelectMu<Family>(
+            o, tied, a0.cast<double>(), data_max, to,
+            [&](auto enc, double, double) { return typename Family::AENet(std::move(enc), y_train, x_train, o.loss); },
+            out);
       else
         o.mu = SelectMu<Family>(o, tied, a0.cast<double>(), data_max, to, make_bunet, out);
     }
@@ -224,7 +231,8 @@ NetworkOutcome TrainUnrolled(const NetworkJob& job, bool tied, RunResult& out) {
     hyper["reconstruction_loss"] = std::string(Name(o.reconstruction_loss));
     hyper["mixing"] = std::string(Name(o.Mixing()));
     hyper["anchor"] = o.Anchor();
-    out.training = TrainSelected(net, o, y, to, [&] { return net.decoder(); }, out);
+    out.training = TrainSelected(
+        net, o, y, to, [&] { return net.decoder(); }, out);
     encoder = std::move(net.encoder());
     result.decoder = net.decoder();
     Json(out.details)["decoder_bounds"] = {lo, std::isfinite(hi) ? nlohmann::json(hi) : nlohmann::json("inf")};

@@ -2,11 +2,11 @@
 // Shared by the network methods (src/methods/network/): the ADMM and MNN networks' training
 // flow, the weight selection of `--select fit`, and the hyperparameters every saved model may
 // carry.
+#include <fmt/format.h>
+
 #include <limits>
 #include <optional>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "methods/method.hpp"
 #include "pipeline/internal.hpp"
@@ -51,11 +51,11 @@ class FitSelector {
   void Finish(const train::ParameterList<float>& params, RunResult& out) const {
     if (!best_.empty()) train::Restore(params, best_);
     Json(out.details)["select"] = {{"rule", "lowest scaled-fit RMSE of the endmembers"},
-                             {"pixels", y_.cols()},
-                             {"every", every_},
-                             {"chosen_epoch", best_epoch_},
-                             {"epochs", epochs_},
-                             {"fit", fits_}};
+                                   {"pixels", y_.cols()},
+                                   {"every", every_},
+                                   {"chosen_epoch", best_epoch_},
+                                   {"epochs", epochs_},
+                                   {"fit", fits_}};
     out.reports.push_back(fmt::format("weights of epoch {} kept: lowest scaled-fit RMSE {:.6g} on {} pixels",
                                       best_epoch_, best_fit_, y_.cols()));
   }
@@ -87,6 +87,5 @@ train::TrainSummary TrainSelected(Net& net, const RunOptions& o, const MatrixF& 
   selector.Finish(params, out);
   return summary;
 }
-
 
 }  // namespace unmix::internal

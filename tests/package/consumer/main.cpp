@@ -1,6 +1,5 @@
 // Builds a small synthetic scene, scores its ground truth against itself, and checks the result.
 #include <cstdio>
-
 #include <unmix/metrics/metrics.hpp>
 #include <unmix/synth/synthetic.hpp>
 #include <unmix/version.hpp>
