@@ -9,13 +9,10 @@
 #include <functional>
 
 #include "cli/common.hpp"
-#include "unmix/core/atomic_file.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/endmember/endmember_count.hpp"
-#include "unmix/endmember/hysime.hpp"
 #include "unmix/report/metrics_json.hpp"
 #include "unmix/run/job.hpp"
-#include "unmix/version.hpp"
 
 namespace unmix::cli {
 namespace {

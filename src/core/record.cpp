@@ -1,5 +1,7 @@
 #include "unmix/core/record.hpp"
 
+#include <algorithm>
+
 #include "core/record_json.hpp"
 #include "unmix/core/error.hpp"
 
@@ -39,16 +41,13 @@ bool Record::empty() const { return impl_->value.empty(); }
 bool Record::contains(std::string_view key) const { return impl_->value.contains(key); }
 
 namespace {
+// The value at a dotted path ("a.b"), through nlohmann's JSON pointer ("/a/b"); null when absent.
 const nlohmann::json* At(const nlohmann::json& root, std::string_view path) {
-  const nlohmann::json* j = &root;
-  while (!path.empty()) {
-    const size_t dot = path.find('.');
-    const std::string key(path.substr(0, dot));
-    if (!j->is_object() || !j->contains(key)) return nullptr;
-    j = &(*j)[key];
-    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-  }
-  return j;
+  std::string pointer(1, '/');
+  pointer += path;
+  std::replace(pointer.begin(), pointer.end(), '.', '/');
+  const nlohmann::json::json_pointer ptr(pointer);
+  return root.contains(ptr) ? &root.at(ptr) : nullptr;
 }
 }  // namespace
 

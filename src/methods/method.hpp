@@ -54,7 +54,9 @@ struct Registration {
 
 // Every registration, in list order.
 const std::vector<const Registration*>& Registry();
-// The registration of `name`; throws OptionError naming the known methods.
+// "unknown method 'x' (known: vca-fcls, ...)": the one message for a name not registered.
+std::string UnknownMethodMessage(std::string_view name);
+// The registration of `name`; throws OptionError with UnknownMethodMessage.
 const Registration& Registered(std::string_view name);
 
 }  // namespace unmix::internal

@@ -42,10 +42,14 @@ const std::vector<const Registration*>& Registry() {
   return all;
 }
 
+std::string UnknownMethodMessage(std::string_view name) {
+  return fmt::format("unknown method '{}' (known: {})", name, fmt::join(MethodNames(), ", "));
+}
+
 const Registration& Registered(std::string_view name) {
   for (const Registration* r : Registry())
     if (r->info.name == name) return *r;
-  throw OptionError(fmt::format("unknown method '{}' (known: {})", name, fmt::join(MethodNames(), ", ")));
+  throw OptionError(UnknownMethodMessage(name));
 }
 
 }  // namespace internal
@@ -87,8 +91,7 @@ const MethodInfo* FindMethod(std::string_view name) {
 
 const MethodInfo& GetMethod(std::string_view name) {
   if (const MethodInfo* m = FindMethod(name)) return *m;
-  internal::Registered(name);  // throws, naming the known methods
-  throw OptionError("unreachable");
+  throw OptionError(internal::UnknownMethodMessage(name));
 }
 
 Init ResolveInit(const MethodInfo& m, const RunOptions& o, bool gt_has_endmembers) {

@@ -18,8 +18,7 @@ bool RunOptions::IsValid(std::string* why) const {
     if (why) *why = std::move(s);
     return false;
   };
-  if (!FindMethod(method))
-    return fail(fmt::format("unknown method '{}' (known: {})", method, fmt::join(MethodNames(), ", ")));
+  if (!FindMethod(method)) return fail(internal::UnknownMethodMessage(method));
   if (endmembers < 1) return fail(fmt::format("the number of endmembers must be at least 1 (got {})", endmembers));
   if (threads < 0) return fail("threads must be >= 0");
   if (lambda && !(*lambda >= 0)) return fail(fmt::format("lambda must be >= 0 (got {})", *lambda));
