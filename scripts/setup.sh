@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libeigen3-dev libgdal-dev gdal-bin libmatio-dev libcli11-dev nlohmann-json3-dev
-  libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   librsvg2-dev fonts-dejavu-core
 )
 # Extra groups, requested by name: `scripts/setup.sh browser` for the report tests,

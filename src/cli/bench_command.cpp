@@ -2,6 +2,7 @@
 // (median of repeats), achieved GFLOP/s against a counted FLOP total, input bytes read per
 // second, peak memory, and each job's time as a multiple of this machine's floor.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -40,13 +41,13 @@ SceneAndTruth LoadBenchScene(BenchArgs& a) {
 }
 
 void PrintTable(const BenchReport& report) {
-  fmt::print("\n{:<10} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8}  {}\n", "job", "median s", "min s",
+  fmt::print("\n{:<14} {:>9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8} {:>8}  {}\n", "job", "median s", "min s",
              "cpu s", "GFLOP/s", "GB/s in", "peak MiB", "floor s", "x floor", "target", "met");
   for (const BenchJob& j : report.jobs) {
     const double med = j.median_seconds(), floor_s = report.floor_seconds(j);
     const bool has_target = j.target_seconds > 0;
     const std::string met = has_target ? (med <= j.target_seconds ? "yes" : "no") : "-";
-    fmt::print("{:<10} {:>9.4f} {:>9.4f} {:>8.3f} {:>8.2f} {:>8.2f} {:>9.1f} {:>9.4f} {:>8.1f} {:>8}  {}\n", j.name,
+    fmt::print("{:<14} {:>9.4f} {:>9.4f} {:>8.3f} {:>8.2f} {:>8.2f} {:>9.1f} {:>9.4f} {:>8.1f} {:>8}  {}\n", j.name,
                med, j.min_seconds(), j.median_cpu_seconds(), j.flops / med * 1e-9, j.bytes / med * 1e-9,
                j.peak_kib / 1024.0, floor_s, med / floor_s, has_target ? fmt::format("{:.4f}", j.target_seconds) : "-",
                met);
@@ -103,6 +104,9 @@ void RegisterBench(CLI::App& app) {
       ->check(PositiveNumberCheck());
   cmd->add_option("--threads", o.threads, "Threads (default: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_option("--seed", o.seed, "Random seed")->capture_default_str();
+  cmd->add_option("--jobs", o.jobs, fmt::format("Jobs to run (default: all): {}", fmt::join(BenchJobNames(), ", ")))
+      ->delimiter(',')
+      ->check(CLI::IsMember(BenchJobNames()));
   cmd->add_flag("--json", a->json, "Print JSON on stdout instead of the table");
   cmd->callback([a] { RunBenchCommand(*a); });
 }

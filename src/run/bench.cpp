@@ -5,17 +5,25 @@
 #include <fmt/format.h>
 #include <omp.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
+#include <utility>
 
 #include "run/stats.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/core/rng.hpp"
 #include "unmix/core/stopwatch.hpp"
+#include "unmix/io/mat.hpp"
+#include "unmix/io/raster.hpp"
+#include "unmix/io/read.hpp"
 #include "unmix/nets/flop_counts.hpp"
+#include "unmix/report/checksum.hpp"
 #include "unmix/synth/synthetic.hpp"
 
 namespace unmix {
@@ -197,7 +205,8 @@ void BenchOptions::MakeQuick() {
 }
 
 const std::vector<std::string>& BenchJobNames() {
-  static const std::vector<std::string> names = {"bunet2", "aenet2", "nmf-sae", "inference"};
+  static const std::vector<std::string> names = {
+      "bunet2", "aenet2", "nmf-sae", "inference", "read-envi-bsq", "read-envi-bil", "read-gtiff", "read-mat", "sha256"};
   return names;
 }
 
@@ -365,13 +374,100 @@ BenchReport RunBench(const SceneAndTruth& s, const BenchOptions& a) {
     report.jobs.push_back(std::move(j));
   }
 
+  // 5. Reading the scene of the inference job (`inference_pixels` pixels, 1000 columns) from each
+  // file format, from the page cache (each file is written, then read once untimed), and the
+  // SHA-256 of one file. The files go to a scratch folder under the system's temporary folder.
+  const std::vector<std::pair<std::string, std::string>> reads = {{"read-envi-bsq", "scene_bsq.img"},
+                                                                  {"read-envi-bil", "scene_bil.img"},
+                                                                  {"read-gtiff", "scene.tif"},
+                                                                  {"read-mat", "scene.mat"},
+                                                                  {"sha256", "scene_bsq.img"}};
+  if (std::any_of(reads.begin(), reads.end(), [&](const auto& r) { return Wanted(a, r.first); })) {
+    const Index m = a.inference_pixels;
+    const Index cols = std::min<Index>(1000, m), rows = m / cols;
+    Scene big;
+    big.rows = rows;
+    big.cols = cols;
+    {
+      const MatrixF y = s.scene.valid_data();
+      big.data.resize(p, rows * cols);
+#pragma omp parallel for schedule(static)
+      for (Index k = 0; k < rows * cols; ++k) big.data.col(k) = y.col(k % n);
+    }
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / fmt::format("unmix-bench-{}-{}", static_cast<long>(getpid()), a.seed);
+    std::filesystem::create_directories(dir);
+    struct Cleanup {
+      std::filesystem::path dir;
+      ~Cleanup() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+      }
+    } cleanup{dir};
+    io::RasterLayout layout;
+    layout.rows = rows;
+    layout.cols = cols;
+    const double scene_bytes = static_cast<double>(big.data.size()) * sizeof(float);
+    for (const auto& [name, file] : reads) {
+      if (!Wanted(a, name)) continue;
+      start(name);
+      const std::filesystem::path path = dir / file;
+      if (!std::filesystem::exists(path)) {
+        if (name == "read-mat") {
+          io::MatWriteOptions mo;
+          mo.compress = false;
+          io::WriteMatScene(path, big, mo);
+        } else {
+          io::RasterWriteOptions wo;
+          wo.compress = false;
+          wo.interleave = name == "read-envi-bil" ? io::Interleave::kBil
+                          : name == "read-gtiff"  ? io::Interleave::kBip
+                                                  : io::Interleave::kBsq;
+          io::WriteRaster(path, big.data, layout, wo);
+        }
+      }
+      const double file_bytes = static_cast<double>(std::filesystem::file_size(path));
+      const bool hash = name == "sha256";
+      BenchJob j = NewJob(name, hash ? fmt::format("SHA-256 of a {:.0f} MB file (ENVI BSQ)", file_bytes / 1e6)
+                                     : fmt::format("read {} px x {} bands from {} ({:.0f} MB)", rows * cols, p,
+                                                   path.filename().string(), file_bytes / 1e6));
+      auto once = [&] {
+        if (hash) {
+          const std::string digest = report::Sha256OfFile(path);
+          if (digest.size() != 64) throw std::logic_error("sha256: unexpected digest length");
+        } else {
+          const Scene read = io::ReadScene(path);
+          if (read.data.rows() != p || read.data.cols() != rows * cols)
+            throw std::logic_error(fmt::format("{}: read {} x {}, wrote {} x {}", path.string(), read.data.rows(),
+                                               read.data.cols(), p, rows * cols));
+        }
+      };
+      once();  // into the page cache
+      Repeat(j, a.repeats, [&](int) {
+        const Stopwatch w;
+        once();
+        return w.seconds();
+      });
+      j.bytes = hash ? file_bytes : file_bytes + scene_bytes;  // read the file (and write the scene)
+      j.extra["file_mb"] = file_bytes / 1e6;
+      j.extra["file_gb_per_second"] = file_bytes / j.median_seconds() * 1e-9;
+      if (!a.quick) {
+        j.target_seconds = file_bytes / 1e9;
+        j.target_note = "1 GB/s of file";
+      }
+      report.jobs.push_back(std::move(j));
+    }
+  }
+
   // The probe runs after the jobs, so its arrays do not enter their peak memory.
   start("floor");
   report.floor = MeasureFloor(a.quick, report.threads);
-  if (!report.jobs.empty() && report.jobs.back().name == "inference") {
+  const auto inference =
+      std::find_if(report.jobs.begin(), report.jobs.end(), [](const BenchJob& j) { return j.name == "inference"; });
+  if (inference != report.jobs.end()) {
     // Inference: 10 million pixels of 200 bands per second, or 2x the memory floor, whichever is
     // stricter.
-    BenchJob& j = report.jobs.back();
+    BenchJob& j = *inference;
     const double rate_target = static_cast<double>(a.inference_pixels) * static_cast<double>(p) / 2e9;
     const double floor_target = 2 * j.bytes / report.floor.bandwidth();
     j.target_seconds = std::min(rate_target, floor_target);

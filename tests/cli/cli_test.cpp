@@ -303,7 +303,7 @@ TEST(Cli, BenchQuickReportsEveryJobAgainstTheFloor) {
   EXPECT_NE(j["scene"]["source"].get<std::string>().find("synthetic"), std::string::npos);
   EXPECT_EQ(j["scene"]["bands"], 198);
   EXPECT_EQ(j["scene"]["pixels"], 10000);
-  ASSERT_EQ(j["jobs"].size(), 4u);
+  ASSERT_EQ(j["jobs"].size(), 9u);
   const char* names[] = {"bunet2", "aenet2", "nmf-sae", "inference"};
   for (size_t i = 0; i < 4; ++i) {
     const auto& job = j["jobs"][i];
@@ -321,9 +321,38 @@ TEST(Cli, BenchQuickReportsEveryJobAgainstTheFloor) {
   EXPECT_TRUE(j["jobs"][0]["target_seconds"].is_null());
   EXPECT_GT(j["jobs"][3]["target_seconds"].get<double>(), 0);
   EXPECT_GT(j["jobs"][3]["pixels_per_second"].get<double>(), 0);
+  // The reading jobs: each format written and read back (a wrong shape would fail the run), and
+  // one file hashed; no FLOPs, bytes read, no target at quick sizes.
+  const char* reads[] = {"read-envi-bsq", "read-envi-bil", "read-gtiff", "read-mat", "sha256"};
+  for (size_t i = 0; i < 5; ++i) {
+    const auto& job = j["jobs"][4 + i];
+    EXPECT_EQ(job["name"], reads[i]);
+    EXPECT_EQ(job["seconds"].size(), 2u) << reads[i];
+    EXPECT_EQ(job["flops"].get<double>(), 0) << reads[i];
+    for (const char* k : {"median_seconds", "input_bytes", "input_gb_per_second", "file_mb", "file_gb_per_second"})
+      EXPECT_GT(job[k].get<double>(), 0) << reads[i] << " " << k;
+    EXPECT_TRUE(job["target_seconds"].is_null()) << reads[i];
+  }
+  // 5000 pixels x 198 float32 bands: 3.96 MB for ENVI; the .mat writer stores doubles.
+  EXPECT_NEAR(j["jobs"][4]["file_mb"].get<double>(), 3.96, 0.01);
+  EXPECT_NEAR(j["jobs"][7]["file_mb"].get<double>(), 7.92, 0.02);
   ASSERT_EQ(text.exit_code, 0) << text.output;
   EXPECT_NE(text.output.find("x floor"), std::string::npos) << text.output;
   EXPECT_NE(text.output.find("inference"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("read-envi-bil"), std::string::npos) << text.output;
+}
+
+TEST(Cli, BenchRunsTheJobsItIsGivenAndRefusesUnknownOnes) {
+  const auto r =
+      RunCli("bench --quick --repeats 1 --inference-pixels 3000 --threads 1 --jobs sha256,read-envi-bil --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  ASSERT_EQ(j["jobs"].size(), 2u);
+  EXPECT_EQ(j["jobs"][0]["name"], "read-envi-bil");  // in the harness's order
+  EXPECT_EQ(j["jobs"][1]["name"], "sha256");
+  const auto bad = RunCli("bench --quick --jobs read-envi,sha256");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("read-envi"), std::string::npos) << bad.output;
 }
 
 }  // namespace UNMIX_TEST_UNIT

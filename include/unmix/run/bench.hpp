@@ -48,7 +48,9 @@ struct BenchOptions {
 // The CPU model of /proc/cpuinfo ("unknown" without it).
 std::string CpuModel();
 
-// "bunet2", "aenet2", "nmf-sae", "inference".
+// "bunet2", "aenet2", "nmf-sae", "inference", then the reading jobs "read-envi-bsq", "read-envi-bil",
+// "read-gtiff", "read-mat" and "sha256" (the inference scene written to a scratch folder in each
+// format, read back from the page cache).
 const std::vector<std::string>& BenchJobNames();
 
 struct BenchJob {
