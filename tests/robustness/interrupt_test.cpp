@@ -3,7 +3,9 @@
 // earlier result untouched, and a rerun works.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 
 #include "robustness_util.hpp"
 #include "unmix/core/cancel.hpp"
@@ -119,6 +121,46 @@ TEST(Interrupted, CheckpointsThrowOnlyAfterARequest) {
   }
   ResetCancel();
   EXPECT_NO_THROW(ThrowIfCancelled());
+}
+
+// The tool starts itself again once with glibc's huge-page tunable (src/cli/main.cpp): the
+// running process, under the pid its parent started, has it in its environment, keeps the
+// other tunables it was given, and UNMIX_HUGE_PAGES=0 leaves the environment alone.
+std::string EnvironmentOf(pid_t pid) {
+  std::string env = Slurp(fs::path("/proc") / std::to_string(pid) / "environ");
+  std::replace(env.begin(), env.end(), '\0', '\n');
+  return "\n" + env;
+}
+
+TEST(HugePages, TheToolRestartsItselfWithGlibcsTunableUnlessTurnedOff) {
+  if (!fs::exists("/proc/self/environ")) GTEST_SKIP() << "no /proc here: the tool runs without the restart";
+  ScratchDir dir;
+  Synth(dir / "s", "--patch 4 -r 3 --snr 30 --seed 2 --bands 60");
+  const std::vector<std::string> args = {
+      "run",      "--method", "bunet2", "--input", (dir / "s" / "scene.hdr").string(),
+      "--epochs", "100000",   "--json", "--out",   (dir / "run").string()};
+  const char* saved = std::getenv("GLIBC_TUNABLES");
+  const std::string saved_value = saved ? saved : "";
+  for (const bool off : {false, true}) {
+    SCOPED_TRACE(off ? "UNMIX_HUGE_PAGES=0" : "default");
+    ::setenv("GLIBC_TUNABLES", "glibc.malloc.check=0", 1);
+    if (off) ::setenv("UNMIX_HUGE_PAGES", "0", 1);
+    CliProcess p(args, dir.path());
+    ::unsetenv("UNMIX_HUGE_PAGES");
+    ASSERT_TRUE(p.started());
+    ASSERT_TRUE(p.WaitFor([&] { return Has(p.Stderr(), "\"epoch\":2,"); }, seconds(300))) << p.Stderr();
+    // glibc splits the tunables in place while it reads them, so the process's first
+    // environment shows them separated by NULs rather than ':'.
+    const std::string env = EnvironmentOf(p.pid());
+    EXPECT_TRUE(Has(env, "\nGLIBC_TUNABLES=glibc.malloc.check=0")) << env;
+    EXPECT_EQ(Has(env, "glibc.malloc.hugetlb=1"), !off) << env;
+    p.Signal(SIGINT);
+    EXPECT_EQ(p.Wait(seconds(120)), 130) << p.Stderr();
+  }
+  if (saved)
+    ::setenv("GLIBC_TUNABLES", saved_value.c_str(), 1);
+  else
+    ::unsetenv("GLIBC_TUNABLES");
 }
 
 }  // namespace UNMIX_TEST_UNIT
