@@ -216,6 +216,9 @@ auto Guarded(bool main_thread, Progress& progress, F&& work) {
     ResetCancel();
     if (progress.failure) throw *progress.failure;
     throw;
+  } catch (...) {
+    if (progress.failure) ResetCancel();  // the callback's request must not stop later calls
+    throw;
   }
 }
 
