@@ -11,6 +11,9 @@ CMAKE_ARGS := $(if $(WERROR),-DUNMIX_WERROR=$(WERROR))
 
 .PHONY: setup configure build cli demo test bench asan asan-build asan-test fuzz format format-check clean
 
+# The Python module is part of the build (docs/python.md): its packages come with every setup.
+SETUP_GROUPS ?=
+override SETUP_GROUPS += python
 setup:
 	@$(TIMED) setup scripts/setup.sh $(SETUP_GROUPS)
 
@@ -59,7 +62,7 @@ fuzz: setup
 CLANG_FORMAT ?= clang-format
 format: SETUP_GROUPS += format
 format: setup
-	find src include tests bench fuzz -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 \
+	find src include tests bench fuzz python -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 \
 	  | xargs -0 -r $(CLANG_FORMAT) -i
 
 format-check: SETUP_GROUPS += format

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lists the C++ files under src/ include/ tests/ bench/ fuzz/ that clang-format (with the
+# Lists the C++ files under src/ include/ tests/ bench/ fuzz/ python/ that clang-format (with the
 # repository's .clang-format) would change, and fails when there is any; `make format` fixes
 # them. CLANG_FORMAT picks the binary (default clang-format; the style is tuned for version 14).
 #
@@ -16,7 +16,7 @@ while IFS= read -r -d '' f; do
     [ "$verbose" = "-v" ] && { "$clang_format" --style=file "$f" | diff -u "$f" - || true; }
     count=$((count + 1))
   fi
-done < <(find src include tests bench fuzz -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z)
+done < <(find src include tests bench fuzz python -type f \( -name '*.cpp' -o -name '*.hpp' \) -print0 | sort -z)
 if [ "$count" -gt 0 ]; then
   echo "check_format: $count files differ from .clang-format (make format fixes them)"
   exit 1

@@ -11,13 +11,16 @@ packages=(
 )
 # Extra groups, requested by name: `scripts/setup.sh browser` for the report tests,
 # `scripts/setup.sh fuzz` for the libFuzzer targets (clang and its fuzzer runtime),
-# `scripts/setup.sh format` for clang-format (make format, scripts/check_format.sh).
+# `scripts/setup.sh format` for clang-format (make format, scripts/check_format.sh),
+# `scripts/setup.sh python` for the Python module and its tests (docs/python.md; dask and
+# xarray for the tests that use them and the examples).
 for group in "$@"; do
   case "$group" in
     browser) packages+=(chromium) ;;
     fuzz) packages+=(clang libclang-rt-dev) ;;
     format) packages+=(clang-format) ;;
-    *) echo "setup.sh: unknown package group '$group' (known: browser, fuzz, format)" >&2; exit 2 ;;
+    python) packages+=(python3-dev pybind11-dev python3-numpy python3-pytest python3-dask python3-xarray) ;;
+    *) echo "setup.sh: unknown package group '$group' (known: browser, fuzz, format, python)" >&2; exit 2 ;;
   esac
 done
 

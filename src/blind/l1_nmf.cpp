@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "abundance/classical_internal.hpp"
+#include "unmix/core/cancel.hpp"
 
 namespace unmix {
 
@@ -103,6 +104,7 @@ l1nmf::Result<Scalar> Run(const Matrix<Scalar>& x, MatrixD a, std::vector<Index>
   };
   double previous = std::numeric_limits<double>::quiet_NaN();
   for (int iteration = 0; iteration < options.max_iterations; ++iteration) {
+    ThrowIfCancelled();  // SIGINT/SIGTERM (core/cancel.hpp): abandon the run between iterations
     // S step (and the objective at the current A, S, from the same pass over the data).
     MatrixD g;
     detail::SerialEigen([&] { g.noalias() = a.transpose() * a; });

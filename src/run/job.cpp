@@ -24,10 +24,13 @@ void Say(const std::function<void(const std::string&)>& to, const std::string& t
   if (to) to(text);
 }
 
-Index ChooseEndmemberCount(const RunRequest& q, const Scene& scene, const GroundTruth* gt, std::string* how) {
-  if (q.options.endmembers > 0) {
+}  // namespace
+
+Index ChooseEndmemberCount(const Scene& scene, const GroundTruth* gt, const RunOptions& options, const RunNotes& notes,
+                           std::string* how) {
+  if (options.endmembers > 0) {
     *how = "given";
-    return q.options.endmembers;
+    return options.endmembers;
   }
   if (gt && gt->endmembers) {
     *how = "from the ground truth";
@@ -39,7 +42,7 @@ Index ChooseEndmemberCount(const RunRequest& q, const Scene& scene, const Ground
   }
   // Estimated: said at once (before any long work), and refused above a sane bound.
   rcount::Options ro;
-  ro.num_threads = q.options.threads;
+  ro.num_threads = options.threads;
   const auto est = EstimateCount<float>(scene.valid_data(), ro);
   const auto& e = est.estimates;
   *how = fmt::format("estimated: median of hysime-guard {}, nwhfc {}, reconstruction {}", e.hysime_guard, e.nwhfc,
@@ -51,11 +54,13 @@ Index ChooseEndmemberCount(const RunRequest& q, const Scene& scene, const Ground
                     "nwhfc {}, reconstruction {}), is above the bound of {} (at most 20 and at most a tenth "
                     "of the {} bands); give the number with -r COUNT (see unmix estimate-r)",
                     est.count, e.hysime_guard, e.nwhfc, e.reconstruction, bound, scene.bands()));
-  Say(q.notes.estimate, fmt::format("r = {}: estimated by the default estimator (median of hysime-guard {}, nwhfc {}, "
-                                    "reconstruction {}; unmix estimate-r shows each); override with -r COUNT",
-                                    est.count, e.hysime_guard, e.nwhfc, e.reconstruction));
+  Say(notes.estimate, fmt::format("r = {}: estimated by the default estimator (median of hysime-guard {}, nwhfc {}, "
+                                  "reconstruction {}; unmix estimate-r shows each); override with -r COUNT",
+                                  est.count, e.hysime_guard, e.nwhfc, e.reconstruction));
   return est.count;
 }
+
+namespace {
 
 // Writes the folder under `lock`, then reads run.json back: what the outcome reports is what
 // the folder holds.
@@ -73,17 +78,9 @@ RunOutcome WriteAndReadBack(FolderLock& lock, const Scene& scene, RunResult resu
 
 Index EstimateBound(Index bands) { return std::max<Index>(1, std::min<Index>(20, bands / 10)); }
 
-RunOutcome RunSceneToFolder(const Scene& scene, const GroundTruth* gt, const RunOptions& o, MatchRule match,
-                            FolderLock& lock, RunRecord record, io::RasterFormat format, const RunNotes& notes,
-                            const Stopwatch* since) {
+RunOutcome RunScene(const Scene& scene, const GroundTruth* gt, const RunOptions& o, MatchRule match, RunRecord record,
+                    const Stopwatch* since) {
   const MethodInfo& info = GetMethod(o.method);
-  if (notes.start) {
-    const std::string start = StartDescription(o, info, gt && gt->endmembers.has_value());
-    notes.start(fmt::format("{} on {} ({} x {} pixels, {} bands), r = {}{}{}{}", o.method, scene.source, scene.rows,
-                            scene.cols, scene.bands(), o.endmembers,
-                            record.endmembers_chosen.empty() ? "" : " (" + record.endmembers_chosen + ")",
-                            start.empty() ? "" : ", start: ", start));
-  }
   RunResult result = RunMethod(scene, o, gt);
   const nlohmann::json& details = Json(result.details);
   std::optional<Scored> scored;
@@ -108,7 +105,26 @@ RunOutcome RunSceneToFolder(const Scene& scene, const GroundTruth* gt, const Run
       scored->metrics["inference_pixels_per_second"] = details["inference_pixels_per_second"];
     }
   }
-  return WriteAndReadBack(lock, scene, std::move(result), std::move(scored), record, format);
+  RunOutcome out;
+  out.result = std::move(result);
+  out.scored = std::move(scored);
+  out.record = std::move(record);
+  return out;
+}
+
+RunOutcome RunSceneToFolder(const Scene& scene, const GroundTruth* gt, const RunOptions& o, MatchRule match,
+                            FolderLock& lock, RunRecord record, io::RasterFormat format, const RunNotes& notes,
+                            const Stopwatch* since) {
+  const MethodInfo& info = GetMethod(o.method);
+  if (notes.start) {
+    const std::string start = StartDescription(o, info, gt && gt->endmembers.has_value());
+    notes.start(fmt::format("{} on {} ({} x {} pixels, {} bands), r = {}{}{}{}", o.method, scene.source, scene.rows,
+                            scene.cols, scene.bands(), o.endmembers,
+                            record.endmembers_chosen.empty() ? "" : " (" + record.endmembers_chosen + ")",
+                            start.empty() ? "" : ", start: ", start));
+  }
+  RunOutcome out = RunScene(scene, gt, o, match, std::move(record), since);
+  return WriteAndReadBack(lock, scene, std::move(out.result), std::move(out.scored), out.record, format);
 }
 
 RunOutcome RunToFolder(const RunRequest& q) {
@@ -123,7 +139,7 @@ RunOutcome RunToFolder(const RunRequest& q) {
 
   RunOptions o = q.options;
   RunRecord record;
-  o.endmembers = ChooseEndmemberCount(q, scene, gt ? &*gt : nullptr, &record.endmembers_chosen);
+  o.endmembers = ChooseEndmemberCount(scene, gt ? &*gt : nullptr, q.options, q.notes, &record.endmembers_chosen);
   std::string why;
   if (!o.IsValid(&why)) throw OptionError(why);
   if (q.out.empty()) throw OptionError("--out is required: the directory for the results");

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "robustness_util.hpp"
+#include "unmix/blind/l1_nmf.hpp"
 #include "unmix/core/cancel.hpp"
 
 namespace unmix {
@@ -161,6 +162,19 @@ TEST(HugePages, TheToolRestartsItselfWithGlibcsTunableUnlessTurnedOff) {
     ::setenv("GLIBC_TUNABLES", saved_value.c_str(), 1);
   else
     ::unsetenv("GLIBC_TUNABLES");
+}
+
+TEST(Interrupted, L1NmfStopsAtTheNextIteration) {
+  // A pending request stops L1-NMF before its first iteration; cleared, the same call runs.
+  const MatrixF y = MatrixF::Random(20, 50).cwiseAbs();
+  const MatrixF e0 = y.leftCols(3);
+  RequestCancel(SIGINT);
+  EXPECT_THROW(L1Nmf<float>(y, e0), Cancelled);
+  ResetCancel();
+  l1nmf::Options o;
+  o.max_iterations = 5;
+  o.tolerance = 0;  // run every iteration
+  EXPECT_EQ(L1Nmf<float>(y, e0, o).summary.iterations, 5);
 }
 
 }  // namespace UNMIX_TEST_UNIT

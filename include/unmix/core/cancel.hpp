@@ -4,8 +4,8 @@
 // the exception unwinds through the atomic writers, which delete their temporaries. So an
 // interrupted command leaves no file that looks complete and a rerun starts cleanly.
 //
-// Checkpoints: every training batch (train::Train) and the start of every output directory
-// (EnsureWritableDirectory), so no output is begun after an interrupt. Work between two
+// Checkpoints: every training batch (train::Train), every L1-NMF iteration and the start of
+// every output directory (EnsureWritableDirectory), so no output is begun after an interrupt. Work between two
 // checkpoints (a classical solver, writing one run folder) runs to its end first.
 #include <exception>
 

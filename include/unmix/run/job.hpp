@@ -52,6 +52,12 @@ struct RunOutcome {
 // bands (at least 1).
 Index EstimateBound(Index bands);
 
+// r for a run: options.endmembers when >= 1 ("given"), else the ground truth's count ("from the
+// ground truth"), else the default estimate (EstimateCount; said through notes.estimate), refused
+// above EstimateBound(bands) with an InputError. `how` receives the choice, as run.json records it.
+Index ChooseEndmemberCount(const Scene& scene, const GroundTruth* ground_truth, const RunOptions& options,
+                           const RunNotes& notes, std::string* how);
+
 // `unmix run` / `unmix train`. Throws OptionError / InputError before writing anything.
 RunOutcome RunToFolder(const RunRequest& request);
 
@@ -63,6 +69,12 @@ RunOutcome RunSceneToFolder(const Scene& scene, const GroundTruth* ground_truth,
                             MatchRule match, FolderLock& lock, RunRecord record,
                             io::RasterFormat format = io::RasterFormat::kGTiff, const RunNotes& notes = {},
                             const Stopwatch* since = nullptr);
+
+// The same without a folder (the Python module's unmix.run): run, score against `ground_truth`
+// when given, and fill `record` as RunSceneToFolder does before writing; the outcome's report
+// path is empty and the record lacks what only a folder holds (outputs, checksums, preview).
+RunOutcome RunScene(const Scene& scene, const GroundTruth* ground_truth, const RunOptions& options, MatchRule match,
+                    RunRecord record, const Stopwatch* since = nullptr);
 
 struct ApplyRequest {
   std::string model;  // model.json written by `unmix train` / `unmix run`
