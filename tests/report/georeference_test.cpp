@@ -71,6 +71,11 @@ TEST(GeoreferencedReport, GeoTiffShowsCrsPixelSizeAndExtent) {
             nlohmann::json({{"min_x", 500000.0}, {"min_y", 4199500.0}, {"max_x", 500750.0}, {"max_y", 4200000.0}}));
   EXPECT_EQ(geo["rotated"], false);
   EXPECT_EQ(GeoLine(a / "report.html"), kUtmLine);
+  const auto info = RunCli("info '" + (dir / "g" / "scene.tif").string() + "'");
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_TRUE(testing::Contains(info.output, "projection   WGS 84 / UTM zone 33N (EPSG:32633)\n")) << info.output;
+  EXPECT_TRUE(testing::Contains(info.output, "geotransform origin (500000, 4200000), pixel size (30, -20)"))
+      << info.output;
 
   // The abundance maps carry the same grid and CRS.
   GDALAllRegister();
@@ -138,6 +143,11 @@ TEST(GeoreferencedReport, EnviMapInfoShowsCrsPixelSizeAndExtent) {
     RunVcaFcls(hdr, dir / "s" / "gt.mat", out);
     EXPECT_EQ(GeoLine(out / "report.html"), cases[i].line);
     EXPECT_TRUE(RunJson(out).contains("georeference"));
+    // `unmix info` names the CRS as the report does.
+    const auto info = RunCli("info '" + hdr.string() + "'");
+    ASSERT_EQ(info.exit_code, 0) << info.output;
+    EXPECT_TRUE(testing::Contains(info.output, "projection   " + cases[i].line.substr(4, cases[i].line.find(')') - 3)))
+        << info.output;
   }
 }
 
