@@ -313,6 +313,18 @@ TEST(Cli, RunTrainAndApplyPrintInTheOrderTheWorkIsDone) {
       RunCli("apply '" + model + "' --input '" + scene + "' --gt '" + gt + "' --out '" + (dir / "a").string() + "'"),
       {"applying " + model + " to " + scene + ", scored against " + gt, "  bunet2: 256 pixels in one forward pass",
        "method ", "bunet2 ", "matching: ", "results: " + (dir / "a").string(), report("a")});
+  // A refusal comes after what was about to run, also when stdout and stderr share one pipe.
+  const auto bad =
+      RunCli("apply '" + model + "' --input '" + scene + "' --bands 1-100 --out '" + (dir / "b").string() + "'");
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("unmix: error: "), std::string::npos) << bad.output;
+  EXPECT_LT(bad.output.find("applying " + model), bad.output.find("unmix: error: ")) << bad.output;
+  // An unknown method is refused before any work: one line, no estimate of r.
+  const auto unknown = RunCli("run --method vca --input '" + scene + "' --out '" + (dir / "u").string() + "'");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_EQ(unknown.output.rfind("unmix: invalid option: unknown method 'vca' (known: vca-fcls, ", 0), 0u)
+      << unknown.output;
+  EXPECT_EQ(testing::CountOf(unknown.output, "\n"), 1u) << unknown.output;
 }
 
 TEST(Cli, SupervisedMethodsNeedGroundTruth) {
