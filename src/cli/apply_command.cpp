@@ -1,7 +1,11 @@
 // unmix apply: abundances of a new scene from a trained model (one forward pass).
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "cli/common.hpp"
+#include "unmix/metrics/matching.hpp"
+#include "unmix/report/metrics_json.hpp"
 #include "unmix/run/job.hpp"
 
 namespace unmix::cli {
@@ -28,19 +32,24 @@ void RunApply(const ApplyArgs& a) {
   q.wait = a.wait;
   q.command = a.argv;
   q.notes.warning = [](const std::string& w) { fmt::print(stderr, "unmix: warning: {}\n", w); };
+  // What is about to run, then what it did, the scores, and where the results are.
+  Say(a.common, fmt::format("applying {} to {}{}", a.model, a.scene.input,
+                            a.scene.gt.empty() ? std::string() : ", scored against " + a.scene.gt));
   const ApplyOutcome out = ApplyToFolder(q);
   const auto& scored = out.run.scored;
   if (a.common.json) {
     fmt::print("{}\n", (scored ? scored->metrics : ToJson(out.run.record)).dump(2));
     return;
   }
-  Say(a.common, fmt::format("{} applied to {} ({} pixels) in {:.3f} s ({:.3g} pixels/s)", out.model.architecture,
-                            out.scene, out.pixels, out.seconds, out.pixels_per_second));
-  if (scored && scored->final_eval.abundances)
-    Say(a.common,
-        fmt::format("  abundance RMSE {:.4f}, AAD {:.3f} deg, AID {:.4f}", scored->final_eval.abundances->rmse,
-                    scored->final_eval.abundances->aad_deg, scored->final_eval.abundances->aid));
+  Say(a.common, fmt::format("  {}: {} pixels in one forward pass, {:.3f} s ({:.3g} pixels/s)", out.model.architecture,
+                            out.pixels, out.seconds, out.pixels_per_second));
+  if (scored) {
+    Say(a.common, MetricsTableHeader());
+    Say(a.common, MetricsTableRow(out.model.architecture, scored->final_eval, out.seconds));
+    Say(a.common, fmt::format("matching: {}", Describe(q.match)));
+  }
   Say(a.common, fmt::format("results: {}", a.common.out));
+  Say(a.common, fmt::format("report: {}", std::filesystem::absolute(out.run.report).lexically_normal().string()));
 }
 
 }  // namespace

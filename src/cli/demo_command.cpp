@@ -155,16 +155,20 @@ void RunDemo(DemoArgs& a) {
   Say(a.common,
       fmt::format("\nresults: {} (one run folder per method, scene/ holds the scene and its ground truth)", results));
   Say(a.common, fmt::format("report: {}", std::filesystem::absolute(report_path).lexically_normal().string()));
+  // The next commands name the tool as it was called (build/release/unmix from `make demo`), so
+  // that they work when copied from where the demo ran, also without unmix on the PATH.
+  std::string exe = a.argv.empty() || a.argv[0].find('/') == std::string::npos ? "unmix" : a.argv[0];
+  if (exe.find_first_of(" '\"") != std::string::npos) exe = "'" + exe + "'";
   Say(a.common, "\nnext:");
   Say(a.common,
-      fmt::format("  unmix run -m bunet2 -i {0}/scene/scene.hdr --gt {0}/scene/gt.mat -o runs/bunet2 --epochs 100"
+      fmt::format("  {0} run -m bunet2 -i {1}/scene/scene.hdr --gt {1}/scene/gt.mat -o runs/bunet2 --epochs 100"
                   "     # one method, your settings",
-                  a.common.out));
-  Say(a.common,
-      "  unmix run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine     # your own ENVI or GeoTIFF scene "
-      "(r estimated unless -r N)");
-  Say(a.common,
-      fmt::format("  unmix report {}     # rebuild the comparison after adding or removing run folders", a.common.out));
+                  exe, a.common.out));
+  Say(a.common, fmt::format("  {} run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine     # your own ENVI or GeoTIFF "
+                            "scene (r estimated unless -r N)",
+                            exe));
+  Say(a.common, fmt::format("  {} report {}     # rebuild the comparison after adding or removing run folders", exe,
+                            a.common.out));
 }
 
 }  // namespace

@@ -56,6 +56,9 @@ void UseHugePagesForLargeAllocations(char** argv) {
 
 int main(int argc, char** argv) {
   UseHugePagesForLargeAllocations(argv);
+  // Line by line, so that what goes to stdout and to stderr stays in the order it was printed
+  // also when both go to one file or pipe (`2>&1 | tee log`).
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{"unmix: hyperspectral unmixing with classical solvers and unrolled networks"};
   app.set_version_flag("--version", std::string("unmix ") + unmix::kVersion);
   app.require_subcommand(1);

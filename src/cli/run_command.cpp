@@ -66,6 +66,7 @@ void RunRun(RunArgs& a) {
     q.format = io::RasterFormat::kEnvi;
   else
     throw OptionError(fmt::format("--format: expected gtiff or envi, got '{}'", a.format));
+  GetMethod(a.method);  // an unknown method is refused before the scene is read and r estimated
   q.input = a.scene.input;
   q.ground_truth = a.scene.gt;
   q.read = ReadOptionsOf(a.scene);

@@ -1,9 +1,11 @@
 #include "unmix/io/georeference.hpp"
 
+#include <cpl_conv.h>
 #include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -17,6 +19,25 @@ nlohmann::json GeoreferenceJson(const Scene& scene) {
   nlohmann::json j = nlohmann::json::object();
   if (!g.projection_wkt.empty()) {
     OGRSpatialReference srs(g.projection_wkt.c_str());
+    // A CRS without an authority code (an ENVI "map info" gives "unnamed" UTM) is named after the
+    // catalogue entry it is equivalent to (GDAL's confidence 70 or more: equal but for the name).
+    if (!srs.GetAuthorityCode(nullptr)) {
+      int count = 0;
+      int* confidence = nullptr;
+      OGRSpatialReferenceH* matches = srs.FindMatches(nullptr, &count, &confidence);
+      if (count > 0 && confidence[0] >= 70) {
+        // The catalogue's own definition, so that names and units read as for a file with the code.
+        const OGRSpatialReference* match = OGRSpatialReference::FromHandle(matches[0]);
+        const char* auth = match->GetAuthorityName(nullptr);
+        const char* code = match->GetAuthorityCode(nullptr);
+        OGRSpatialReference entry;
+        const bool epsg =
+            auth && code && std::string(auth) == "EPSG" && entry.importFromEPSG(std::atoi(code)) == OGRERR_NONE;
+        srs = epsg ? entry : *match;
+      }
+      OSRFreeSRSArray(matches);
+      CPLFree(confidence);
+    }
     const char* name = srs.GetName();
     j["crs"] = name && *name ? name : "(unnamed)";
     const char* auth = srs.GetAuthorityName(nullptr);

@@ -12,6 +12,7 @@
 #include "io/read_internal.hpp"
 #include "unmix/core/error.hpp"
 #include "unmix/io/csv.hpp"
+#include "unmix/io/georeference.hpp"
 #include "unmix/io/library.hpp"
 #include "unmix/io/read.hpp"
 
@@ -88,7 +89,12 @@ FileInfo DescribeFile(const fs::path& path, const ReadOptions& options) {
     const Scene s = detail::ReadSceneDetailed(path, options, &d, &rd);
     FillFromScene(fi, s, d);
     fi.projection = rd.projection_name;
-    if (fi.projection.empty() && !s.geo.projection_wkt.empty()) fi.projection = "(unnamed)";
+    if (!s.geo.projection_wkt.empty()) {
+      // As the report names it: an ENVI map info's "unnamed" CRS after its EPSG entry, with the code.
+      const nlohmann::json g = GeoreferenceJson(s);
+      fi.projection = g.value("crs", std::string("(unnamed)"));
+      if (g.contains("crs_code")) fi.projection += " (" + g["crs_code"].get<std::string>() + ")";
+    }
     return fi;
   }
 

@@ -378,6 +378,9 @@ Scene ReadRasterDetailed(const fs::path& path_in, const RasterReadOptions& optio
       }
       if (EnviHeader::DataTypeSize(*hdr.Integer("data type")) == 0)
         throw InputError(hdr.file(), "data type", fmt::format("unknown ENVI data type {}", *hdr.Integer("data type")));
+      // GDAL refuses a data file far shorter than the header promises ("Image file is too small"):
+      // say by how much, as for a file only a little short.
+      CheckEnviSize(hdr, path, file);
     }
     throw InputError(file, "",
                      "not a raster GDAL can read, nor a .mat file: " + errors.message("format not recognised"));

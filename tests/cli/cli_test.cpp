@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "testing.hpp"
 #include "unmix/io/mat.hpp"
@@ -267,6 +269,62 @@ TEST(Cli, TrainThenApplyReproducesTheTrainedAbundances) {
                    (dir / "x").string() + "'")
                 .exit_code,
             0);
+}
+
+// Positions of `lines` in `output`, each searched after the one before; npos when one is missing.
+std::vector<size_t> InOrder(const std::string& output, const std::vector<std::string>& lines) {
+  std::vector<size_t> at;
+  size_t from = 0;
+  for (const auto& line : lines) {
+    const size_t found = output.find(line, from);
+    at.push_back(found);
+    if (found == std::string::npos) break;
+    from = found + line.size();
+  }
+  return at;
+}
+
+// run, train and apply print what is about to run, its progress, the scores, then where the results are.
+TEST(Cli, RunTrainAndApplyPrintInTheOrderTheWorkIsDone) {
+  ScratchDir dir;
+  const auto s = dir / "s";
+  ASSERT_EQ(RunCli("synth -q --patch 4 -r 3 --snr 30 --seed 5 --out '" + s.string() + "'").exit_code, 0);
+  const std::string scene = (s / "scene.hdr").string(), gt = (s / "gt.mat").string();
+  const auto report = [&](const std::string& folder) {
+    return "report: " + fs::absolute(dir / folder / "report.html").lexically_normal().string();
+  };
+  const auto expect_order = [](const testing::CommandResult& r, const std::vector<std::string>& lines) {
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto at = InOrder(r.output, lines);
+    ASSERT_EQ(at.size(), lines.size()) << "missing or out of order: " << lines[at.size() - 1] << "\n" << r.output;
+    EXPECT_NE(at.back(), std::string::npos) << "missing or out of order: " << lines.back() << "\n" << r.output;
+    EXPECT_EQ(at.front(), 0u) << "the first line says what is about to run\n" << r.output;
+  };
+  expect_order(
+      RunCli("run --method vca-fcls --input '" + scene + "' --gt '" + gt + "' --out '" + (dir / "r").string() + "'"),
+      {"vca-fcls on " + scene, "  VCA: ", "  FCLS: ", "method ", "vca-fcls ",
+       "matching: ", "results: " + (dir / "r").string(), report("r")});
+  expect_order(RunCli("train --method bunet2 --epochs 3 --input '" + scene + "' --gt '" + gt + "' --out '" +
+                      (dir / "t").string() + "'"),
+               {"bunet2 on " + scene, "  training: 3 epochs", "method ", "  (start) ", "bunet2 ", "matching: ",
+                "model: " + (dir / "t" / "model.json").string(), "results: " + (dir / "t").string(), report("t")});
+  const std::string model = (dir / "t" / "model.json").string();
+  expect_order(
+      RunCli("apply '" + model + "' --input '" + scene + "' --gt '" + gt + "' --out '" + (dir / "a").string() + "'"),
+      {"applying " + model + " to " + scene + ", scored against " + gt, "  bunet2: 256 pixels in one forward pass",
+       "method ", "bunet2 ", "matching: ", "results: " + (dir / "a").string(), report("a")});
+  // A refusal comes after what was about to run, also when stdout and stderr share one pipe.
+  const auto bad =
+      RunCli("apply '" + model + "' --input '" + scene + "' --bands 1-100 --out '" + (dir / "b").string() + "'");
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("unmix: error: "), std::string::npos) << bad.output;
+  EXPECT_LT(bad.output.find("applying " + model), bad.output.find("unmix: error: ")) << bad.output;
+  // An unknown method is refused before any work: one line, no estimate of r.
+  const auto unknown = RunCli("run --method vca --input '" + scene + "' --out '" + (dir / "u").string() + "'");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_EQ(unknown.output.rfind("unmix: invalid option: unknown method 'vca' (known: vca-fcls, ", 0), 0u)
+      << unknown.output;
+  EXPECT_EQ(testing::CountOf(unknown.output, "\n"), 1u) << unknown.output;
 }
 
 TEST(Cli, SupervisedMethodsNeedGroundTruth) {

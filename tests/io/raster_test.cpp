@@ -353,7 +353,7 @@ TEST(WriteRaster, GeoTiffRoundTripKeepsEverything) {
 
   const FileInfo info = DescribeFile(path);
   EXPECT_EQ(info.format, "GTiff");
-  EXPECT_EQ(info.projection, "WGS 84 / UTM zone 11N");
+  EXPECT_EQ(info.projection, "WGS 84 / UTM zone 11N (EPSG:32611)");
   EXPECT_EQ(info.nodata_pixels, 1);
 }
 

@@ -171,10 +171,59 @@ TEST(Browser, ComparisonShowsEveryMapAndPlot) {
   ExpectScreenshot(chromium, dir, dir / "runs" / "report.html", "report-comparison.png");
 }
 
-// The comparison page at a desktop width (1280 px) and a phone width (390 px, in an iframe:
-// headless Chromium keeps its window at least 500 px wide): every image decoded, every plot laid
-// out, no horizontal overflow of the page and no element past the right edge (tables scroll in
-// their own box). Screenshots of both are kept under $UNMIX_SCREENSHOT_DIR when set.
+// `report` at a desktop width (1280 px) and a phone width (390 px, in an iframe: headless
+// Chromium keeps its window at least 500 px wide): every image decoded, every plot laid out, no
+// horizontal overflow of the page and no element past the right edge (tables scroll in their own
+// box). Screenshots of both are kept under $UNMIX_SCREENSHOT_DIR when set, named `name`-WIDTH.png.
+// Returns the DOM of the phone-width page as the frame rendered it.
+std::string ExpectFitsDesktopAndPhoneWidths(const fs::path& chromium, const ScratchDir& dir, const fs::path& file,
+                                            const std::string& name) {
+  const fs::path report = fs::absolute(file);
+  const auto imgs = Ids(Slurp(report), "img").size();
+  std::string phone_dom;
+  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1280, 900}, {390, 844}}) {
+    SCOPED_TRACE(fmt::format("{} x {}", w, h));
+    const fs::path frame = dir / fmt::format("frame-{}-{}.html", name, w);
+    std::ofstream(frame) << fmt::format(
+        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe id=\"f\" src=\"file://{}\" width=\"{}\" "
+        "height=\"{}\" style=\"border:0\"></iframe><script>document.getElementById('f').addEventListener('load', "
+        "function () {{ setTimeout(function () {{ var b = document.getElementById('f').contentDocument.body; "
+        "['data-check', 'data-viewport', 'data-overflow-px', 'data-wide-elements', 'data-images-ok', "
+        "'data-plots-ok'].forEach(function (k) {{ document.body.setAttribute(k, b.getAttribute(k)); }}); "
+        "var g = b.querySelector('#georeference'); if (g) document.body.setAttribute('data-georeference', "
+        "g.textContent); }}, 0); }});</script></body></html>",
+        report.string(), w, h);
+    const auto r = Chromium(chromium, dir,
+                            fmt::format("--allow-file-access-from-files --window-size={},{} --dump-dom "
+                                        "'file://{}'",
+                                        std::max(w, 1280), h + 100, fs::absolute(frame).string()));
+    EXPECT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
+    EXPECT_EQ(Attribute(r.out, "data-check"), "done");
+    EXPECT_EQ(Attribute(r.out, "data-viewport"), fmt::format("{}x{}", w, h));
+    EXPECT_EQ(Attribute(r.out, "data-overflow-px"), "0");
+    EXPECT_EQ(Attribute(r.out, "data-wide-elements"), "0");
+    EXPECT_EQ(Attribute(r.out, "data-images-ok"), fmt::format("{0}/{0}", imgs));
+    const std::string plots = Attribute(r.out, "data-plots-ok");
+    EXPECT_EQ(plots.substr(0, plots.find('/')), plots.substr(plots.find('/') + 1)) << plots;
+    if (w == 390) phone_dom = r.out;
+    // A screenshot at this width: decoded, the requested size, not blank.
+    const fs::path shot = dir / fmt::format("{}-{}.png", name, w);
+    const auto s = Chromium(chromium, dir,
+                            fmt::format("--screenshot='{}' --window-size={},{} 'file://{}'", shot.string(),
+                                        std::max(w, 500), 2400, report.string()));
+    EXPECT_EQ(s.exit_code, 0) << s.log.substr(0, 4000);
+    GDALAllRegister();
+    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(shot.c_str(), GA_ReadOnly));
+    EXPECT_NE(ds, nullptr) << shot;
+    if (!ds) continue;
+    EXPECT_EQ(ds->GetRasterXSize(), std::max(w, 500));
+    GDALClose(ds);
+    if (const char* keep = std::getenv("UNMIX_SCREENSHOT_DIR"); keep && *keep)
+      fs::copy_file(shot, fs::path(keep) / shot.filename(), fs::copy_options::overwrite_existing);
+  }
+  return phone_dom;
+}
+
 TEST(Browser, ComparisonFitsDesktopAndPhoneWidths) {
   UNMIX_REQUIRE_CHROMIUM(chromium);
   ScratchDir dir;
@@ -183,49 +232,27 @@ TEST(Browser, ComparisonFitsDesktopAndPhoneWidths) {
     ASSERT_EQ(RunCli(ReportRunArgs(dir, m, "runs/" + m)).exit_code, 0);
   ASSERT_EQ(RunCli(ReportRunArgs(dir, "bunet2", "runs/bunet2") + " --epochs 5").exit_code, 0);
   ASSERT_EQ(RunCli("report -q '" + (dir / "runs").string() + "'").exit_code, 0);
-  const fs::path report = fs::absolute(dir / "runs" / "report.html");
-  const auto imgs = Ids(Slurp(report), "img").size();
-  for (const auto& [w, h] : std::vector<std::pair<int, int>>{{1280, 900}, {390, 844}}) {
-    SCOPED_TRACE(fmt::format("{} x {}", w, h));
-    const fs::path frame = dir / fmt::format("frame-{}.html", w);
-    std::ofstream(frame) << fmt::format(
-        "<!DOCTYPE html><html><body style=\"margin:0\"><iframe id=\"f\" src=\"file://{}\" width=\"{}\" "
-        "height=\"{}\" style=\"border:0\"></iframe><script>document.getElementById('f').addEventListener('load', "
-        "function () {{ setTimeout(function () {{ var b = document.getElementById('f').contentDocument.body; "
-        "['data-check', 'data-viewport', 'data-overflow-px', 'data-wide-elements', 'data-images-ok', "
-        "'data-plots-ok'].forEach(function (k) {{ document.body.setAttribute(k, b.getAttribute(k)); }}); }}, 0); "
-        "}});</script></body></html>",
-        report.string(), w, h);
-    const auto r = Chromium(chromium, dir,
-                            fmt::format("--allow-file-access-from-files --window-size={},{} --dump-dom "
-                                        "'file://{}'",
-                                        std::max(w, 1280), h + 100, fs::absolute(frame).string()));
-    ASSERT_EQ(r.exit_code, 0) << r.log.substr(0, 4000);
-    EXPECT_EQ(Attribute(r.out, "data-check"), "done");
-    EXPECT_EQ(Attribute(r.out, "data-viewport"), fmt::format("{}x{}", w, h));
-    EXPECT_EQ(Attribute(r.out, "data-overflow-px"), "0");
-    EXPECT_EQ(Attribute(r.out, "data-wide-elements"), "0");
-    EXPECT_EQ(Attribute(r.out, "data-images-ok"), fmt::format("{0}/{0}", imgs));
-    const std::string plots = Attribute(r.out, "data-plots-ok");
-    EXPECT_EQ(plots.substr(0, plots.find('/')), plots.substr(plots.find('/') + 1)) << plots;
-    // A screenshot at this width: decoded, the requested size, not blank.
-    const fs::path shot = dir / fmt::format("comparison-{}.png", w);
-    const auto s = Chromium(chromium, dir,
-                            fmt::format("--screenshot='{}' --window-size={},{} 'file://{}'", shot.string(),
-                                        std::max(w, 500), 2400, report.string()));
-    ASSERT_EQ(s.exit_code, 0) << s.log.substr(0, 4000);
-    GDALAllRegister();
-    GDALDataset* ds = static_cast<GDALDataset*>(GDALOpen(shot.c_str(), GA_ReadOnly));
-    ASSERT_NE(ds, nullptr);
-    EXPECT_EQ(ds->GetRasterXSize(), std::max(w, 500));
-    GDALClose(ds);
-    if (const char* keep = std::getenv("UNMIX_SCREENSHOT_DIR"); keep && *keep)
-      fs::copy_file(shot, fs::path(keep) / shot.filename(), fs::copy_options::overwrite_existing);
-  }
+  const fs::path report = dir / "runs" / "report.html";
+  ExpectFitsDesktopAndPhoneWidths(chromium, dir, report, "comparison");
   // Maps sit in a grid that wraps by design; the loss plot is relative to each first value.
   const std::string html = Slurp(report);
   EXPECT_NE(html.find("class=\"map-grid\""), std::string::npos);
   EXPECT_NE(html.find("loss / first loss"), std::string::npos);
+}
+
+// A georeferenced scene's run report (CRS, pixel size and extent under the title) at both widths,
+// the georeference line as the browser rendered it.
+TEST(Browser, GeoreferencedRunReportFitsDesktopAndPhoneWidths) {
+  UNMIX_REQUIRE_CHROMIUM(chromium);
+  ScratchDir dir;
+  testing::GeoreferencedReportScene(dir);
+  const auto r = RunCli("run -q --method bunet2 --epochs 5 --input '" + (dir / "g" / "scene.tif").string() +
+                        "' --gt '" + (dir / "g" / "gt.mat").string() + "' --out '" + (dir / "run").string() + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string dom = ExpectFitsDesktopAndPhoneWidths(chromium, dir, dir / "run" / "report.html", "georeferenced");
+  EXPECT_EQ(Attribute(dom, "data-georeference"),
+            "CRS WGS 84 / UTM zone 33N (EPSG:32633) \u00b7 pixel size 30 \u00d7 20 metre \u00b7 extent x 500000 to "
+            "500750, y 4199500 to 4200000 metre");
 }
 
 // The page's check is real: a damaged image is counted and the warning shown.

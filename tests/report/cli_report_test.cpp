@@ -246,8 +246,12 @@ TEST(Demo, EndsWithThePathOfItsReport) {
     EXPECT_NE(r.output.find(head), std::string::npos) << head;
   // The next commands work: the report one as printed, the own-file one on the demo's scene.
   EXPECT_EQ(RunCli("report -q '" + (dir / "demo").string() + "'").exit_code, 0);
-  EXPECT_NE(r.output.find("unmix report " + (dir / "demo").string()), std::string::npos);
-  EXPECT_NE(r.output.find("unmix run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine"), std::string::npos);
+  // They name the tool as it was called (here by its full path), so they work without unmix on the PATH.
+  const std::string exe = testing::CliPath();
+  EXPECT_NE(r.output.find("\n  " + exe + " report " + (dir / "demo").string()), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\n  " + exe + " run -m spatial-purity -i YOUR_SCENE.hdr -o runs/mine"), std::string::npos);
+  EXPECT_NE(r.output.find("\n  " + exe + " run -m bunet2 -i " + (dir / "demo").string() + "/scene/scene.hdr"),
+            std::string::npos);
   const auto own = RunCli("run -q -m spatial-purity -i '" + (dir / "demo" / "scene" / "scene.hdr").string() + "' -o '" +
                           (dir / "mine").string() + "'");
   EXPECT_EQ(own.exit_code, 0) << own.output;

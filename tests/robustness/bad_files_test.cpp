@@ -114,6 +114,11 @@ TEST(BadFiles, TruncatedEnviDataOrHeaderIsRefused) {
   Spit(dir / "short.img", data.substr(0, data.size() - 10));
   Spit(dir / "short.hdr", header);
   ExpectRefused(dir / "short.img", {"short.img: size:", "promises 384 bytes", "holds 374", "truncated"}, dir / "o1");
+  // Cut to a tenth, which GDAL refuses to open at all: the same message, named from the header too.
+  Spit(dir / "tenth.img", data.substr(0, data.size() / 10));
+  Spit(dir / "tenth.hdr", header);
+  ExpectRefused(dir / "tenth.img", {"tenth.img: size:", "promises 384 bytes", "holds 38", "truncated"}, dir / "o1");
+  ExpectRefused(dir / "tenth.hdr", {"tenth.hdr: size:", "promises 384 bytes", "holds 38", "truncated"}, dir / "o1");
   // Header cut at every line: either a named missing field, an unclosed list, or GDAL's refusal;
   // never a scene read with the wrong type, order or band count.
   size_t pos = 0;
