@@ -29,7 +29,7 @@ struct FileInfo {
   std::string wavelength_units;
   std::optional<double> nodata_value;
   Index nodata_pixels = 0;  // pixels marked invalid
-  std::string projection;   // CRS name; empty when none
+  std::string projection;   // CRS name and code, e.g. "WGS 84 / UTM zone 33N (EPSG:32633)"; empty when none
   std::optional<std::array<double, 6>> geotransform;
   Index endmembers = 0;                    // ground truth, endmember CSV, library: spectra count
   bool has_abundances = false;             // ground truth with abundances
