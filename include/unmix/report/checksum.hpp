@@ -1,7 +1,7 @@
 #pragma once
 // SHA-256 (FIPS 180-4) of bytes and files. run.json records the checksum of every input file so
 // that a result can be traced to the exact data it came from. The digest is OpenSSL's (libcrypto),
-// which uses the CPU's SHA instructions where it has them: 1.4 GB/s on a 792 MB file, against
+// which uses the CPU's SHA instructions where it has them: 1.2-1.4 GB/s on a 792 MB file, against
 // about 0.26 GB/s for the portable code it replaced (docs/speed.md, "Reading and checksums").
 #include <array>
 #include <cstddef>
