@@ -47,6 +47,7 @@ namespace {
 #endif
 #endif
 
+#if defined(__linux__) && defined(__GLIBC__) && !defined(UNMIX_CLI_SANITIZED)
 bool WorthHugePages(int argc, char** argv) {
   constexpr std::uintmax_t kLarge = std::uintmax_t{256} << 20;
   if (argc > 1 && std::string_view(argv[1]) == "bench") return true;
@@ -66,6 +67,7 @@ bool WorthHugePages(int argc, char** argv) {
   }
   return false;
 }
+#endif
 
 void UseHugePagesForLargeAllocations(int argc, char** argv) {
 #if defined(__linux__) && defined(__GLIBC__) && !defined(UNMIX_CLI_SANITIZED)
