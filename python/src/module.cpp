@@ -330,24 +330,7 @@ py::dict EstimatePy(const py::handle& data, const SceneArgs& args, const std::st
     if (threads > 0) omp_set_num_threads(threads);
     return EstimateCount<float>(scene.valid_data(), o);
   });
-  const auto& e = est.estimates;
-  // The fields of `unmix estimate-r --json`.
-  const nlohmann::json j{{"endmembers", rcount::Pick(e, estimator)},
-                         {"estimator", estimator},
-                         {"estimates",
-                          {{"default", e.combined},
-                           {"hysime", e.hysime},
-                           {"hysime_guard", e.hysime_guard},
-                           {"hfc", e.hfc},
-                           {"nwhfc", e.nwhfc},
-                           {"reconstruction", e.reconstruction}}},
-                         {"false_alarm", o.false_alarm},
-                         {"guard_bands", o.guard_bands},
-                         {"min_relative_gain", o.min_relative_gain},
-                         {"reconstruction_rmse", est.reconstruction_rmse},
-                         {"noise_rms", est.noise_rms},
-                         {"seconds", est.seconds}};
-  return FromJson(j);
+  return FromJson(EstimateCountJson(est, o, estimator));
 }
 
 void TranslateErrors(std::exception_ptr p) {

@@ -315,22 +315,7 @@ void RegisterEstimateR(CLI::App& app) {
     const auto& e = est.estimates;
     const Index chosen = rcount::Pick(e, a->estimator);
     if (a->common.json) {
-      fmt::print("{}\n", nlohmann::json{{"endmembers", chosen},
-                                        {"estimator", a->estimator},
-                                        {"estimates",
-                                         {{"default", e.combined},
-                                          {"hysime", e.hysime},
-                                          {"hysime_guard", e.hysime_guard},
-                                          {"hfc", e.hfc},
-                                          {"nwhfc", e.nwhfc},
-                                          {"reconstruction", e.reconstruction}}},
-                                        {"false_alarm", o.false_alarm},
-                                        {"guard_bands", o.guard_bands},
-                                        {"min_relative_gain", o.min_relative_gain},
-                                        {"reconstruction_rmse", est.reconstruction_rmse},
-                                        {"noise_rms", est.noise_rms},
-                                        {"seconds", est.seconds}}
-                             .dump(2));
+      fmt::print("{}\n", EstimateCountJson(est, o, a->estimator).dump(2));
       return;
     }
     if (a->common.quiet) {

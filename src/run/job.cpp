@@ -26,6 +26,26 @@ void Say(const std::function<void(const std::string&)>& to, const std::string& t
 
 }  // namespace
 
+nlohmann::json EstimateCountJson(const rcount::Result& result, const rcount::Options& options,
+                                 const std::string& estimator) {
+  const auto& e = result.estimates;
+  return {{"endmembers", rcount::Pick(e, estimator)},
+          {"estimator", estimator},
+          {"estimates",
+           {{"default", e.combined},
+            {"hysime", e.hysime},
+            {"hysime_guard", e.hysime_guard},
+            {"hfc", e.hfc},
+            {"nwhfc", e.nwhfc},
+            {"reconstruction", e.reconstruction}}},
+          {"false_alarm", options.false_alarm},
+          {"guard_bands", options.guard_bands},
+          {"min_relative_gain", options.min_relative_gain},
+          {"reconstruction_rmse", result.reconstruction_rmse},
+          {"noise_rms", result.noise_rms},
+          {"seconds", result.seconds}};
+}
+
 Index ChooseEndmemberCount(const Scene& scene, const GroundTruth* gt, const RunOptions& options, const RunNotes& notes,
                            std::string* how) {
   if (options.endmembers > 0) {

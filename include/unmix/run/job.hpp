@@ -5,11 +5,13 @@
 // print what comes back.
 #include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "unmix/core/stopwatch.hpp"
+#include "unmix/endmember/endmember_count.hpp"
 #include "unmix/io/raster.hpp"
 #include "unmix/io/read.hpp"
 #include "unmix/pipeline/run.hpp"
@@ -69,6 +71,11 @@ RunOutcome RunSceneToFolder(const Scene& scene, const GroundTruth* ground_truth,
                             MatchRule match, FolderLock& lock, RunRecord record,
                             io::RasterFormat format = io::RasterFormat::kGTiff, const RunNotes& notes = {},
                             const Stopwatch* since = nullptr);
+
+// What `unmix estimate-r --json` prints (and the Python module's estimate_r returns): the count of
+// `estimator` (a name rcount::Pick knows), every estimate, the options and the diagnostics.
+nlohmann::json EstimateCountJson(const rcount::Result& result, const rcount::Options& options,
+                                 const std::string& estimator);
 
 // The same without a folder (the Python module's unmix.run): run, score against `ground_truth`
 // when given, and fill `record` as RunSceneToFolder does before writing; the outcome's report
