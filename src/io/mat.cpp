@@ -8,7 +8,6 @@
 #include <optional>
 #include <type_traits>
 
-#include "core/huge_pages.hpp"
 #include "io/common.hpp"
 #include "io/mat_file.hpp"
 #include "io/mat_internal.hpp"
@@ -145,18 +144,9 @@ MatrixF PixelsToMatrix(const T* d, PixelLayout layout, Index bands, Index rows, 
   auto target = [&](Index m) { return row_major ? m : (m % rows) * cols + m / rows; };
   switch (layout) {
     case PixelLayout::kBandsByPixels: {
-      // The output is written once, column by column, in parallel over image rows, into pages
-      // advised as huge (the cost of a large copy here is mostly first-touch page faults).
-      MatrixF out(bands, n);
-      internal::AdviseHugePages(out.data(), static_cast<std::size_t>(out.size()) * sizeof(float));
       Eigen::Map<const Matrix<T>> src(d, bands, n);
-#pragma omp parallel for schedule(static)
-      for (Index r = 0; r < rows; ++r)
-        for (Index c = 0; c < cols; ++c) {
-          const Index from = row_major ? r * cols + c : r + rows * c;
-          out.col(r * cols + c) = src.col(from).template cast<float>();
-        }
-      return out;
+      if (row_major) return src.template cast<float>();
+      return ColumnMajorToRowMajor(src.template cast<float>(), rows, cols);
     }
     case PixelLayout::kPixelsByBands: {
       MatrixF out(bands, n);
