@@ -194,21 +194,17 @@ void ConvertEnviStrip(const unsigned char* raw, const EnviRaw& layout, Index h, 
                       const std::vector<int>& keep, float* out) {
   const bool swap = layout.big_endian != (std::endian::native == std::endian::big);
   const Index p = static_cast<Index>(keep.size()), m = h * cols;
-  constexpr Index kSize = sizeof(T);
+  // Value index within the strip of band b at pixel j = first(j) + b * band_step: BSQ holds each
+  // band's h rows one after the other, BIL each row's bands, BIP each pixel's bands.
+  const char il = layout.interleave;
+  const Index band_step = il == 'q' ? m : il == 'l' ? cols : 1;
 #pragma omp parallel for schedule(static)
   for (Index j = 0; j < m; ++j) {
-    const Index r = j / cols, c = j % cols;
+    const Index first = il == 'q' ? j : il == 'l' ? (j / cols) * file_bands * cols + j % cols : j * file_bands;
     float* dst = out + j * p;
     for (Index i = 0; i < p; ++i) {
-      const Index b = keep[static_cast<size_t>(i)] - 1;
-      Index at = 0;  // value index within the strip
-      if (layout.interleave == 'q')
-        at = b * m + j;  // the strip holds each band's h rows one after the other
-      else if (layout.interleave == 'l')
-        at = (r * file_bands + b) * cols + c;
-      else
-        at = j * file_bands + b;
-      dst[i] = RawValue<T>(raw + at * kSize, swap);
+      const Index at = first + (keep[static_cast<size_t>(i)] - 1) * band_step;
+      dst[i] = RawValue<T>(raw + at * static_cast<Index>(sizeof(T)), swap);
     }
   }
 }
