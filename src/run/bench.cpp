@@ -151,6 +151,14 @@ BenchJob NewJob(std::string name, std::string what) {
   return j;
 }
 
+// `m` pixels: the columns of `y` repeated in order.
+MatrixF RepeatPixels(const MatrixF& y, Index m) {
+  MatrixF out(y.rows(), m);
+#pragma omp parallel for schedule(static)
+  for (Index k = 0; k < m; ++k) out.col(k) = y.col(k % y.cols());
+  return out;
+}
+
 bool Wanted(const BenchOptions& o, const std::string& job) {
   return o.jobs.empty() || std::find(o.jobs.begin(), o.jobs.end(), job) != o.jobs.end();
 }
@@ -352,10 +360,7 @@ BenchReport RunBench(const SceneAndTruth& s, const BenchOptions& a) {
     const Index m = a.inference_pixels;
     BenchJob j =
         NewJob("inference", fmt::format("BUNet-II encoder over {} px x {} bands, {} threads", m, p, report.threads));
-    const MatrixF y = s.scene.valid_data();
-    MatrixF big(p, m);
-#pragma omp parallel for schedule(static)
-    for (Index k = 0; k < m; ++k) big.col(k) = y.col(k % n);
+    const MatrixF big = RepeatPixels(s.scene.valid_data(), m);
     const long rss_before = StatusKiB("VmRSS");
     Repeat(j, a.repeats, [&](int rep) {
       const Stopwatch w;
@@ -388,12 +393,7 @@ BenchReport RunBench(const SceneAndTruth& s, const BenchOptions& a) {
     Scene big;
     big.rows = rows;
     big.cols = cols;
-    {
-      const MatrixF y = s.scene.valid_data();
-      big.data.resize(p, rows * cols);
-#pragma omp parallel for schedule(static)
-      for (Index k = 0; k < rows * cols; ++k) big.data.col(k) = y.col(k % n);
-    }
+    big.data = RepeatPixels(s.scene.valid_data(), rows * cols);
     const std::filesystem::path dir =
         std::filesystem::temp_directory_path() / fmt::format("unmix-bench-{}-{}", static_cast<long>(getpid()), a.seed);
     std::filesystem::create_directories(dir);
